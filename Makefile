@@ -1,0 +1,169 @@
+# Makefile for the MLOps handbook.
+#
+#   make                 set everything up and build every format of every edition
+#   make test            run the test suite (sets up first if needed)
+#   make help            list every target
+#
+# One rule builds with Sphinx (SPHINX_BUILD below); the format targets only
+# choose a builder and a language and publish the result into $(DISTDIR)
+# through a temporary name, so a failed build never replaces a good artifact.
+
+SHELL        := /bin/bash
+.SHELLFLAGS  := -eu -o pipefail -c
+.DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
+
+PYTHON       ?= python3
+VENV         ?= .venv
+SPHINXOPTS   ?= -W --keep-going -n -q
+JOBS         ?= auto
+CONFDIR      ?= .
+SOURCEDIR    ?= book
+BUILDDIR     ?= _build
+DISTDIR      ?= dist
+# Editions built by plain `make`.
+LANGS        ?= es
+# `make pdf LANG=en` picks one edition.  The LANG that comes from the
+# environment is a locale (e.g. C.UTF-8), not an edition, so it is ignored,
+# and LANG is not passed on to the tools (they get LC_ALL instead).
+BOOK_LANG    := $(if $(filter command line,$(origin LANG)),$(LANG),es)
+unexport LANG
+export LC_ALL := C.UTF-8
+
+BIN          := $(VENV)/bin
+SPHINXBUILD  := $(BIN)/sphinx-build
+VENV_STAMP   := $(VENV)/.installed
+
+# Dates printed in the book, PDF metadata and archives come from the last
+# commit, so two builds of one commit are identical.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 1700000000)
+export SOURCE_DATE_EPOCH
+export FORCE_SOURCE_DATE := 1
+
+# Everything a build reads; a change here makes the outputs stale.
+SOURCES := $(CONFDIR)/conf.py $(wildcard requirements.lock) \
+           $(shell find $(SOURCEDIR) _ext _static _templates locales -type f \
+                     -not -name '*.mo' -not -path '*/__pycache__/*' 2>/dev/null)
+
+# System packages (Debian/Ubuntu) that the build needs.
+APT_PACKAGES := texlive-xetex texlive-latex-recommended texlive-latex-extra \
+                texlive-fonts-recommended texlive-lang-spanish \
+                texlive-lang-english latexmk xindy fonts-texgyre fonts-dejavu-core \
+                poppler-utils default-jre-headless chromium git make
+# One command per package above that proves it is installed.
+APT_PROBES   := xelatex latexmk xindy java pdftoppm chromium kpsewhich
+APT_FILES    := /usr/share/texlive/texmf-dist/tex/generic/hyph-utf8/patterns/tex/hyph-es.tex \
+                /usr/share/texmf/fonts/opentype/public/tex-gyre/texgyrepagella-regular.otf \
+                /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf
+
+# sphinx-build for builder $(1) and language $(2), with a doctree folder per
+# builder and language.
+SPHINX_BUILD = $(SPHINXBUILD) -b $(1) -c $(CONFDIR) \
+	-d $(BUILDDIR)/$(2)/doctrees/$(1) -D language=$(2) -j $(JOBS) \
+	$(SPHINXOPTS) $(SOURCEDIR) $(BUILDDIR)/$(2)/$(1)
+
+# Copy file $(1) to $(2) through a temporary name in the same folder.
+PUBLISH_FILE = mkdir -p $(dir $(2)) && cp $(1) $(2).tmp && mv -f $(2).tmp $(2)
+# Replace folder $(2) by a copy of folder $(1), swapping it in at the end.
+PUBLISH_DIR  = mkdir -p $(dir $(2)) && rm -rf $(2).new $(2).old \
+	&& cp -a $(1) $(2).new && { [ ! -e $(2) ] || mv $(2) $(2).old; } \
+	&& mv $(2).new $(2) && rm -rf $(2).old
+
+.PHONY: help
+help:
+	@echo "Targets (LANG=es|en picks one edition; LANGS lists the editions of 'all'):"
+	@echo "  all          set up, then build HTML, PDF and EPUB of every edition (default)"
+	@echo "  html         HTML site of one edition   -> $(DISTDIR)/html/<lang>/"
+	@echo "  pdf          PDF of one edition         -> $(DISTDIR)/mlops-handbook-<lang>.pdf"
+	@echo "  epub         EPUB of one edition        -> $(DISTDIR)/mlops-handbook-<lang>.epub"
+	@echo "  latex        LaTeX sources only         -> $(BUILDDIR)/<lang>/latex/"
+	@echo "  test         run the test suite"
+	@echo "  serve        live preview that rebuilds on save (sphinx-autobuild)"
+	@echo "  setup        virtual environment, Python packages and system packages"
+	@echo "  system-deps  install the Debian/Ubuntu packages (apt, as root or with sudo)"
+	@echo "  covers       redraw the EPUB covers (_static/cover/*.png) with Chromium"
+	@echo "  clean        remove $(BUILDDIR)/ and $(DISTDIR)/"
+
+# Set-up
+# ------
+
+.PHONY: setup
+setup: $(VENV_STAMP) | system-deps
+
+$(VENV_STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	touch $@
+
+.PHONY: system-deps
+system-deps:
+	@missing=""; \
+	for cmd in $(APT_PROBES); do command -v $$cmd >/dev/null || missing="$$missing $$cmd"; done; \
+	for f in $(APT_FILES); do [ -e $$f ] || missing="$$missing $$f"; done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	echo "Missing:$$missing; installing system packages."; \
+	cmd="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(APT_PACKAGES)"; \
+	if [ "$$(id -u)" = 0 ]; then bash -c "$$cmd"; \
+	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo bash -c "$$cmd"; \
+	else echo "Cannot install system packages: run this as root, then 'make' again:"; \
+	     echo "  sudo bash -c '$$cmd'"; exit 1; fi
+
+# Builds
+# ------
+
+# The one build rule: $(BUILDDIR)/<lang>/<builder>.stamp
+.PRECIOUS: $(BUILDDIR)/%.stamp
+$(BUILDDIR)/%.stamp: $(SOURCES) | setup
+	$(eval lang    := $(word 1,$(subst /, ,$*)))
+	$(eval builder := $(word 2,$(subst /, ,$*)))
+	@# The EPUB packs whatever is in its output folder: start it empty so
+	@# that files of earlier builds never end up in the book.
+	$(if $(filter epub,$(builder)),rm -rf $(BUILDDIR)/$(lang)/epub)
+	$(call SPHINX_BUILD,$(builder),$(lang))
+	touch $@
+
+$(DISTDIR)/html/%/index.html: $(BUILDDIR)/%/html.stamp
+	$(call PUBLISH_DIR,$(BUILDDIR)/$*/html,$(DISTDIR)/html/$*)
+	rm -f $(DISTDIR)/html/$*/.buildinfo
+	touch $@
+
+$(DISTDIR)/mlops-handbook-%.pdf: $(BUILDDIR)/%/latex.stamp
+	$(BIN)/python _ext/latex_run.py $(BUILDDIR)/$*/latex/mlops-handbook.tex
+	$(call PUBLISH_FILE,$(BUILDDIR)/$*/latex/mlops-handbook.pdf,$@)
+
+$(DISTDIR)/mlops-handbook-%.epub: $(BUILDDIR)/%/epub.stamp
+	$(BIN)/python _ext/epub_check.py $(BUILDDIR)/$*/epub/mlops-handbook.epub
+	$(call PUBLISH_FILE,$(BUILDDIR)/$*/epub/mlops-handbook.epub,$@)
+
+.PHONY: html pdf epub latex all
+html:  $(DISTDIR)/html/$(BOOK_LANG)/index.html
+pdf:   $(DISTDIR)/mlops-handbook-$(BOOK_LANG).pdf
+epub:  $(DISTDIR)/mlops-handbook-$(BOOK_LANG).epub
+latex: $(BUILDDIR)/$(BOOK_LANG)/latex.stamp
+all: $(foreach l,$(LANGS),$(DISTDIR)/html/$(l)/index.html \
+                          $(DISTDIR)/mlops-handbook-$(l).pdf \
+                          $(DISTDIR)/mlops-handbook-$(l).epub)
+
+# Authoring
+# ---------
+
+.PHONY: serve
+serve: setup
+	$(BIN)/sphinx-autobuild -c $(CONFDIR) -D language=$(BOOK_LANG) \
+	  -d $(BUILDDIR)/$(BOOK_LANG)/doctrees/serve $(SOURCEDIR) $(BUILDDIR)/$(BOOK_LANG)/serve
+
+.PHONY: covers
+covers: setup
+	$(BIN)/python _ext/make_cover.py $(LANGS)
+
+# Tests
+# -----
+
+.PHONY: test
+test: all
+	$(BIN)/python -m pytest $(PYTESTOPTS)
+
+.PHONY: clean
+clean:
+	rm -rf $(BUILDDIR) $(DISTDIR)

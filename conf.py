@@ -1,0 +1,232 @@
+"""Sphinx configuration for the MLOps handbook.
+
+The sources live in ``book/`` and this file at the repository root, so every
+build is ``sphinx-build -c . book <outdir>``.  Paths below that Sphinx resolves
+from the *config* folder (``html_static_path``, ``latex_additional_files``,
+``templates_path``) start at the root; paths it resolves from the *source*
+folder (``locale_dirs``) start at ``book/``.
+
+Language-dependent values (title, author, LaTeX strings, cover) are declared
+in ``EDITIONS`` and applied in a ``config-inited`` handler, because
+``-D language=en`` is applied after this file has run.
+"""
+
+from __future__ import annotations
+
+import sys
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "_ext"))
+
+_PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+# Project information
+# -------------------
+
+# The release comes from one place, pyproject.toml.
+release = _PYPROJECT["project"]["version"]
+version = ".".join(release.split(".")[:2])
+
+# Per-language metadata; the entry for ``language`` is applied by
+# ``_apply_edition`` below.  Keys are the languages the project publishes.
+EDITIONS = {
+    "es": {
+        "project": "MLOps: introducción y conceptos fundamentales",
+        "short_title": "Manual de MLOps",
+        "author": "Equipo del Manual de MLOps",
+        "subject": "Introducción a MLOps: operaciones de aprendizaje automático",
+        "keywords": "MLOps, aprendizaje automático, DevOps, CI/CD, entrenamiento continuo",
+        "description": (
+            "Introducción a MLOps para nuevos miembros del equipo: conceptos, "
+            "principios, casos de uso, arquitecturas y mejores prácticas."
+        ),
+        "pdf_lang": "es-ES",
+        "contents_name": "Índice general",
+        "index_name": "Índice alfabético",
+        "edition_word": "Edición",
+        "published_word": "Publicada el",
+        "colophon": (
+            "Compuesto con XeLaTeX en TeX Gyre Pagella y TeX Gyre Heros. "
+            "Disponible también en HTML y EPUB."
+        ),
+    },
+}
+
+project = EDITIONS["es"]["project"]
+author = EDITIONS["es"]["author"]
+copyright = f"%Y, {author}"  # Sphinx replaces %Y, honouring SOURCE_DATE_EPOCH
+
+# General configuration
+# ---------------------
+
+extensions = [
+    "myst_parser",
+    "sphinxcontrib.bibtex",
+    # Local extensions, one feature each, in _ext/.
+    "book_matter",
+    "latex_sourcemap",
+    "epub_citations",
+]
+
+language = "es"
+root_doc = "index"
+exclude_patterns = []
+templates_path = ["_templates"]
+
+# Every reference must resolve: unresolved ones are warnings, and -W makes
+# them errors.
+nitpicky = True
+
+# Dates in the book come from SOURCE_DATE_EPOCH (set by the Makefile from the
+# last commit), so two builds of one commit print the same date.
+today_fmt = "%d de %B de %Y"
+
+# MyST
+# ----
+
+myst_enable_extensions = [
+    "colon_fence",
+    "deflist",
+]
+# Labels are explicit (cap-*/sec-*); slug anchors would depend on the title
+# text and change with the language.
+myst_heading_anchors = 0
+
+# Options for HTML output
+# -----------------------
+
+html_theme = "sphinx_book_theme"
+html_title = EDITIONS["es"]["short_title"]
+# Served from _static/html; the covers are published too (EPUB needs them).
+html_static_path = ["_static/html", "_static/cover"]
+html_css_files = ["handbook.css"]
+html_copy_source = False
+html_show_sourcelink = False
+html_last_updated_fmt = None
+html_theme_options = {
+    "show_toc_level": 2,
+    "show_navbar_depth": 1,
+    "use_download_button": False,
+    "use_fullscreen_button": False,
+    "home_page_in_toc": True,
+    "navigation_with_keys": False,
+    # pydata-sphinx-theme would otherwise ask a server for a version list.
+    "check_switcher": False,
+}
+
+# Options for LaTeX output
+# ------------------------
+
+latex_engine = "xelatex"
+# 'book' (not the default 'report') gives \frontmatter, \mainmatter and
+# \backmatter, which book_matter uses to number only the chapters.
+latex_docclass = {"manual": "book"}
+latex_documents = [
+    ("index", "mlops-handbook.tex", project, author, "manual"),
+]
+latex_additional_files = ["_static/latex/mlopsbook.sty"]
+latex_show_urls = "footnote"
+latex_show_pagerefs = False
+latex_domain_indices = False
+latex_elements = {
+    "papersize": "a4paper",
+    "pointsize": "11pt",
+    # TeX Gyre (Debian: tex-gyre / fonts-texgyre) covers Spanish and English;
+    # DejaVu Sans Mono has every glyph that code samples may need.
+    "fontpkg": r"""
+\setmainfont{TeX Gyre Pagella}
+\setsansfont{TeX Gyre Heros}[Scale=MatchLowercase]
+\setmonofont{DejaVu Sans Mono}[Scale=0.85]
+""",
+    # The stock Bjarne chapter heads look dated; mlopsbook.sty styles them.
+    "fncychap": "",
+    "preamble": r"\usepackage{mlopsbook}",  # completed per edition below
+    "maketitle": r"\mlopsmaketitle",
+    # Table of contents in the front matter (roman page numbers); the first
+    # chapter starts \mainmatter (see book_matter).
+    "tableofcontents": r"\frontmatter\mlopstableofcontents",
+    "sphinxsetup": "TitleColor={rgb}{0.05,0.25,0.45}, InnerLinkColor={rgb}{0.05,0.25,0.45}",
+}
+
+# Front, main and back matter of the printed book (see _ext/book_matter.py).
+book_matter = {
+    "que-es-mlops": "mainmatter",
+    "referencias": "backmatter",
+}
+
+# Options for EPUB output
+# -----------------------
+
+epub_basename = "mlops-handbook"
+epub_theme = "epub"
+epub_tocdepth = 3
+epub_show_urls = "footnote"
+# The general index page is not valid XHTML for EPUBCheck.
+# https://github.com/sphinx-doc/sphinx/issues/12359
+epub_use_index = False
+# Sphinx writes epub_uid (the XML id) into toc.ncx where EPUBCheck expects
+# the identifier itself (NCX-001), so both hold the same XML-safe name.
+epub_scheme = "URL"
+epub_identifier = "mlops-handbook"
+epub_uid = "mlops-handbook"
+
+# Options for internationalisation
+# --------------------------------
+
+# Resolved from the source folder (book/), hence the "..".
+locale_dirs = ["../locales/"]
+gettext_compact = False
+gettext_uuid = False
+gettext_location = True
+
+# sphinxcontrib-bibtex
+# --------------------
+
+# Resolved from the config folder (the root), unlike locale_dirs.
+bibtex_bibfiles = ["book/referencias.bib"]
+bibtex_default_style = "plain"
+bibtex_reference_style = "author_year"
+
+
+def _apply_edition(app, config) -> None:
+    """Apply the metadata of ``config.language`` (known only after -D)."""
+    lang = config.language if config.language in EDITIONS else "es"
+    ed = EDITIONS[lang]
+    config.project = ed["project"]
+    config.author = ed["author"]
+    config.copyright = f"%Y, {ed['author']}"
+    config.html_title = ed["short_title"]
+    config.latex_documents = [
+        ("index", "mlops-handbook.tex", ed["project"], ed["author"], "manual"),
+    ]
+    config.latex_elements["preamble"] = "\n".join([
+        r"\usepackage{mlopsbook}",
+        r"\hypersetup{",
+        f"  pdftitle={{{ed['project']}}},",
+        f"  pdfauthor={{{ed['author']}}},",
+        f"  pdfsubject={{{ed['subject']}}},",
+        f"  pdfkeywords={{{ed['keywords']}}},",
+        f"  pdflang={{{ed['pdf_lang']}}},",
+        "}",
+        f"\\renewcommand{{\\mlopsshorttitle}}{{{ed['short_title']}}}",
+        f"\\renewcommand{{\\mlopseditionword}}{{{ed['edition_word']}}}",
+        f"\\renewcommand{{\\mlopspublishedword}}{{{ed['published_word']}}}",
+        f"\\renewcommand{{\\mlopscolophon}}{{{ed['colophon']}}}",
+        f"\\renewcommand{{\\mlopsrelease}}{{{config.release}}}",
+        f"\\renewcommand{{\\mlopscontentsname}}{{{ed['contents_name']}}}",
+    ])
+    config.latex_elements["printindex"] = (
+        f"\\renewcommand{{\\indexname}}{{{ed['index_name']}}}\\printindex"
+    )
+    config.epub_title = ed["project"]
+    config.epub_author = ed["author"]
+    config.epub_publisher = ed["author"]
+    config.epub_copyright = config.copyright
+    config.epub_description = ed["description"]
+    config.epub_cover = (f"_static/cover-{lang}.png", "epub-cover.html")
+
+
+def setup(app):
+    app.connect("config-inited", _apply_edition)
