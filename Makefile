@@ -29,6 +29,9 @@ LANGS        ?= es
 BOOK_LANG    := $(if $(filter command line,$(origin LANG)),$(LANG),es)
 unexport LANG
 export LC_ALL := C.UTF-8
+# The local extensions, importable by conf.py and by the fixture books of
+# the tests (whose conf.py lives elsewhere).
+export PYTHONPATH := $(CURDIR)/_ext
 
 BIN          := $(VENV)/bin
 SPHINXBUILD  := $(BIN)/sphinx-build

@@ -68,6 +68,8 @@ extensions = [
     "book_matter",
     "latex_sourcemap",
     "epub_citations",
+    "label_scheme",
+    "epub_package",
 ]
 
 language = "es"
@@ -150,6 +152,9 @@ latex_elements = {
     "sphinxsetup": "TitleColor={rgb}{0.05,0.25,0.45}, InnerLinkColor={rgb}{0.05,0.25,0.45}",
 }
 
+# Documents that are not chapters and need no cap-/sec- labels.
+label_scheme_exempt = ["index"]
+
 # Front, main and back matter of the printed book (see _ext/book_matter.py).
 book_matter = {
     "que-es-mlops": "mainmatter",
@@ -171,6 +176,18 @@ epub_use_index = False
 epub_scheme = "URL"
 epub_identifier = "mlops-handbook"
 epub_uid = "mlops-handbook"
+# EPUB Accessibility 1.1 metadata, written into content.opf by epub_package.
+epub_accessibility = {
+    "schema:accessMode": ["textual", "visual"],
+    "schema:accessModeSufficient": ["textual"],
+    "schema:accessibilityFeature": ["structuralNavigation", "tableOfContents",
+                                    "readingOrder", "alternativeText"],
+    "schema:accessibilityHazard": ["none"],
+    "schema:accessibilitySummary": [
+        "Texto estructurado con títulos, índice de navegación y orden de lectura "
+        "lógico; las imágenes tienen texto alternativo."
+    ],
+}
 
 # Options for internationalisation
 # --------------------------------

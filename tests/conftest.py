@@ -1,0 +1,67 @@
+"""Shared fixtures: the real book's built artifacts and fixture-book builds.
+
+Tests over the real handbook read what ``make`` published in ``dist/`` (the
+``book`` fixture runs ``make`` first, a no-op when it is up to date).  Tests
+of failure cases build tiny books from ``tests/roots/test-<case>/`` with the
+same Makefile into a temporary folder, so they exercise exactly the rule the
+real book uses.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ROOTS = Path(__file__).resolve().parent / "roots"
+DIST = ROOT / "dist"
+LANG = "es"
+SEED = ROOT.parent / "shared" / "seed" / "mlops-introduccion.es.md"
+
+
+@pytest.fixture(scope="session")
+def book() -> Path:
+    """The published artifacts of the real book (built if needed)."""
+    proc = subprocess.run(["make", "-s", "all"], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, f"make all failed:\n{proc.stdout}\n{proc.stderr}"
+    return DIST
+
+
+@dataclass
+class Run:
+    returncode: int
+    output: str
+
+
+class FixtureBook:
+    """A copy of ``tests/roots/test-<name>`` built with the real Makefile."""
+
+    def __init__(self, name: str, tmp: Path) -> None:
+        self.src = tmp / "src"
+        shutil.copytree(ROOTS / f"test-{name}", self.src)
+        self.build = tmp / "build"
+        self.dist = tmp / "dist"
+
+    def make(self, *targets: str) -> Run:
+        cmd = ["make", "--no-print-directory", *targets,
+               f"SOURCEDIR={self.src}", f"CONFDIR={self.src}",
+               f"BUILDDIR={self.build}", f"DISTDIR={self.dist}"]
+        proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True,
+                              env={**os.environ, "SPHINXOPTS": "-W --keep-going -n -q"})
+        return Run(proc.returncode, proc.stdout + proc.stderr)
+
+    def edit(self, name: str, old: str, new: str) -> None:
+        path = self.src / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} not in {path}"
+        path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.fixture
+def fixture_book(tmp_path):
+    return lambda name: FixtureBook(name, tmp_path)

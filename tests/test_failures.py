@@ -1,0 +1,90 @@
+"""Each guard of the build, fed one defect on a tiny fixture book.
+
+Every test asserts that the build fails, that the message names the source
+file and line and the offending label, and (where an artifact existed) that
+the published artifact in dist/ is byte-for-byte the previous one.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+BROKEN_REF = ("{ref}`sec-seccion`", "{ref}`sec-no-existe`")
+
+
+def test_minimal_fixture_builds(fixture_book):
+    book = fixture_book("minimal")
+    run = book.make("html", "epub")
+    assert run.returncode == 0, run.output
+    assert (book.dist / "html" / "es" / "capitulo.html").is_file()
+    assert (book.dist / "mlops-handbook-es.epub").is_file()
+
+
+def test_broken_reference_fails_with_file_and_line(fixture_book):
+    book = fixture_book("minimal")
+    book.edit("capitulo.md", *BROKEN_REF)
+    run = book.make("html")
+    assert run.returncode != 0
+    assert "capitulo.md:4" in run.output, run.output
+    assert "sec-no-existe" in run.output
+    assert not (book.dist / "html" / "es").exists()
+
+
+def test_missing_document_fails_naming_the_toctree(fixture_book):
+    book = fixture_book("minimal")
+    book.edit("index.md", "capitulo\n", "capitulo\nno-existe\n")
+    run = book.make("html")
+    assert run.returncode != 0
+    assert "index.md:3" in run.output, run.output
+    assert "no-existe" in run.output
+
+
+@pytest.mark.parametrize("target, artifact", [
+    ("html", "html/es/capitulo.html"),
+    ("epub", "mlops-handbook-es.epub"),
+    ("pdf", "mlops-handbook-es.pdf"),
+])
+def test_failed_build_keeps_previous_artifact(fixture_book, target, artifact):
+    book = fixture_book("minimal")
+    first = book.make(target)
+    assert first.returncode == 0, first.output
+    before = (book.dist / artifact).read_bytes()
+    book.edit("capitulo.md", "Otro párrafo.", "Otro párrafo, cambiado.")
+    book.edit("capitulo.md", *BROKEN_REF)
+    again = book.make(target)
+    assert again.returncode != 0
+    assert (book.dist / artifact).read_bytes() == before
+    leftovers = [p.name for p in book.dist.rglob("*") if p.name.endswith((".tmp", ".new", ".old"))]
+    assert leftovers == []
+
+
+def test_latex_error_names_markdown_source_and_keeps_pdf(fixture_book):
+    book = fixture_book("minimal")
+    assert book.make("pdf").returncode == 0
+    before = (book.dist / "mlops-handbook-es.pdf").read_bytes()
+    book.edit("capitulo.md", "Otro párrafo.\n",
+              "Otro párrafo.\n\n```{raw} latex\n\\comandoinexistente\n```\n")
+    run = book.make("pdf")
+    assert run.returncode != 0
+    assert "capitulo.md:11" in run.output, run.output
+    assert "Undefined control sequence" in run.output
+    assert (book.dist / "mlops-handbook-es.pdf").read_bytes() == before
+
+
+def test_section_without_label_fails(fixture_book):
+    book = fixture_book("minimal")
+    book.edit("capitulo.md", "Otro párrafo.\n", "Otro párrafo.\n\n## Sin etiqueta\n\nTexto.\n")
+    run = book.make("html")
+    assert run.returncode != 0
+    assert "capitulo.md:11" in run.output, run.output
+    assert "'Sin etiqueta' has no explicit sec-... label" in run.output
+
+
+def test_label_outside_scheme_fails(fixture_book):
+    book = fixture_book("minimal")
+    book.edit("capitulo.md", "(sec-seccion)=", "(Seccion_2)=")
+    book.edit("capitulo.md", "{ref}`sec-seccion`", "{ref}`Seccion_2`")
+    run = book.make("html")
+    assert run.returncode != 0
+    assert "capitulo.md:6" in run.output, run.output
+    assert "'seccion_2' does not follow the scheme" in run.output.lower()
