@@ -60,10 +60,15 @@ APT_FILES    := /usr/share/texlive/texmf-dist/tex/generic/hyph-utf8/patterns/tex
                 /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf
 
 # sphinx-build for builder $(1) and language $(2), with a doctree folder per
-# builder and language.
+# builder and language.  Sphinx notices changed sources and settings but not
+# changed local extensions: when one is newer than the saved environment,
+# the sources are read again (-E).
 SPHINX_BUILD = $(SPHINXBUILD) -b $(1) -c $(CONFDIR) \
 	-d $(BUILDDIR)/$(2)/doctrees/$(1) -D language=$(2) -j $(JOBS) \
+	$(if $(call EXT_CHANGED,$(1),$(2)),-E) \
 	$(SPHINXOPTS) $(SOURCEDIR) $(BUILDDIR)/$(2)/$(1)
+EXT_CHANGED = $(shell find _ext -name '*.py' \
+	-newer $(BUILDDIR)/$(2)/doctrees/$(1)/environment.pickle 2>/dev/null | head -1)
 
 # Copy file $(1) to $(2) through a temporary name in the same folder.
 PUBLISH_FILE = mkdir -p $(dir $(2)) && cp $(1) $(2).tmp && mv -f $(2).tmp $(2)

@@ -70,6 +70,9 @@ extensions = [
     "epub_citations",
     "label_scheme",
     "epub_package",
+    "bibliography_style",
+    "bibliography_check",
+    "glossary_check",
 ]
 
 language = "es"
@@ -203,8 +206,10 @@ gettext_location = True
 
 # Resolved from the config folder (the root), unlike locale_dirs.
 bibtex_bibfiles = ["book/referencias.bib"]
-bibtex_default_style = "plain"
-bibtex_reference_style = "author_year"
+# Both replaced per language by bibliography_style (mlops-<lang>,
+# author-year-<lang>): Spanish "y", "Consultado el ...", month names.
+bibtex_default_style = "mlops-es"
+bibtex_reference_style = "author-year-es"
 
 
 def _apply_edition(app, config) -> None:

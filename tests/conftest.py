@@ -21,7 +21,10 @@ ROOT = Path(__file__).resolve().parent.parent
 ROOTS = Path(__file__).resolve().parent / "roots"
 DIST = ROOT / "dist"
 LANG = "es"
-SEED = ROOT.parent / "shared" / "seed" / "mlops-introduccion.es.md"
+# The seed text the book was ported from (a committed copy; test_seed.py
+# checks that it still matches ../shared/seed/ where that folder exists).
+SEED = Path(__file__).resolve().parent / "data" / "mlops-introduccion.es.md"
+SHARED_SEED = ROOT.parent / "shared" / "seed" / "mlops-introduccion.es.md"
 
 
 @pytest.fixture(scope="session")

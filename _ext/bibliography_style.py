@@ -1,0 +1,129 @@
+"""Bibliography formatted in the language of the edition.
+
+pybtex's styles write English ("and", "In", "visited on", "pages").  This
+module registers, for each supported language, a pybtex formatting style
+``mlops-<lang>`` and a sphinxcontrib-bibtex referencing style
+``author-year-<lang>``, and picks the pair that matches ``language`` when the
+configuration is ready (``-D language=en`` is only known then).
+
+Spanish: "Kreuzberger, Kühl y Hirschl", "En: ...", "Consultado el 26 de
+noviembre de 2026".  English: "and", "In: ...", "Accessed 26 November 2026".
+``@online`` entries get a template of their own (author or organisation,
+title, site, year, URL, access date).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+
+import sphinxcontrib.bibtex.plugin
+from pybtex.plugin import register_plugin
+from pybtex.style.formatting.unsrt import Style as UnsrtStyle, date, pages
+from pybtex.style.formatting import toplevel
+from pybtex.style.template import field, join, names, optional, sentence, words
+from sphinx.application import Sphinx
+from sphinxcontrib.bibtex.style.referencing import PersonStyle
+from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
+
+MONTHS = {
+    "es": ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio",
+           "agosto", "septiembre", "octubre", "noviembre", "diciembre"],
+    "en": ["January", "February", "March", "April", "May", "June", "July",
+           "August", "September", "October", "November", "December"],
+}
+WORDS = {
+    "es": {"and": " y ", "last_and": " y ", "in": "En:", "pages": "págs.",
+           "accessed": "Consultado el {}", "date": "{d} de {m} de {y}"},
+    "en": {"and": " and ", "last_and": ", and ", "in": "In:", "pages": "pp.",
+           "accessed": "Accessed {}", "date": "{d} {m} {y}"},
+}
+
+
+def style_for(lang: str) -> type[UnsrtStyle]:
+    w = WORDS[lang]
+
+    def long_date(iso: str) -> str:
+        day = datetime.date.fromisoformat(str(iso))
+        return w["date"].format(d=day.day, m=MONTHS[lang][day.month - 1], y=day.year)
+
+    class Style(UnsrtStyle):
+        default_sorting_style = "author_year_title"
+
+        def format_names(self, role, as_sentence=True):
+
+            formatted = names(role, sep=", ", sep2=w["and"], last_sep=w["last_and"])
+            return sentence[formatted] if as_sentence else formatted
+
+        def format_title(self, e, which, as_sentence=True):
+            # Titles are kept as written: pybtex's sentence case would turn
+            # "¿Qué es MLOps?" into "¿qué es MLOps?".
+            title = field(which)
+            return sentence[title] if as_sentence else title
+
+        def format_web_refs(self, e):
+            accessed = field("urldate", apply_func=lambda d: w["accessed"].format(long_date(d)))
+            return join(sep=" ")[
+                optional[sentence[self.format_url(e)]],
+                optional[sentence[accessed]],
+                optional[sentence[self.format_doi(e)]],
+            ]
+
+        def get_inproceedings_template(self, e):
+            return toplevel[
+                sentence[self.format_names("author")],
+                self.format_title(e, "title"),
+                words[w["in"], sentence[
+                    self.format_btitle(e, "booktitle", as_sentence=False),
+                    optional[words[w["pages"], pages]],
+                ]],
+                sentence[optional_field_publisher(), date],
+                self.format_web_refs(e),
+            ]
+
+        def get_online_template(self, e):
+            return toplevel[
+                sentence[self.format_names("author")],
+                self.format_title(e, "title"),
+                sentence[optional[field("organization")], date],
+                self.format_web_refs(e),
+            ]
+
+    Style.__name__ = f"MlopsStyle_{lang}"
+    return Style
+
+
+def optional_field_publisher():
+    return optional[field("publisher")]
+
+
+def reference_style_for(lang: str) -> type[AuthorYearReferenceStyle]:
+    w = WORDS[lang]
+
+    def make_person() -> PersonStyle:
+        return PersonStyle(sep2=w["and"], last_sep=w["last_and"])
+
+    @dataclasses.dataclass
+    class ReferenceStyle(AuthorYearReferenceStyle):
+        person: PersonStyle = dataclasses.field(default_factory=make_person)
+
+    return ReferenceStyle
+
+
+for _lang in WORDS:
+    register_plugin("pybtex.style.formatting", f"mlops-{_lang}", style_for(_lang))
+    sphinxcontrib.bibtex.plugin.register_plugin(
+        "sphinxcontrib.bibtex.style.referencing", f"author-year-{_lang}",
+        reference_style_for(_lang))
+
+
+def choose_styles(app: Sphinx, config) -> None:
+    lang = config.language if config.language in WORDS else "es"
+    config.bibtex_default_style = f"mlops-{lang}"
+    config.bibtex_reference_style = f"author-year-{lang}"
+
+
+def setup(app: Sphinx) -> dict:
+    # Before sphinxcontrib.bibtex reads the settings (priority < 500).
+    app.connect("config-inited", choose_styles, priority=400)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,17 @@
+# A book with one citation, one bibliography and one glossary term: the
+# bibliography and glossary checks of the real book, on the smallest input.
+project = "Libro de referencias"
+author = "Pruebas"
+version = "1.0"
+copyright = "2026, Pruebas"
+language = "es"
+extensions = ["myst_parser", "sphinxcontrib.bibtex", "bibliography_style",
+              "bibliography_check", "glossary_check", "label_scheme"]
+nitpicky = True
+label_scheme_exempt = ["index"]
+bibtex_bibfiles = ["refs.bib"]
+latex_engine = "xelatex"
+latex_documents = [("index", "mlops-handbook.tex", project, author, "manual")]
+epub_basename = "mlops-handbook"
+epub_use_index = False
+epub_identifier = epub_uid = "libro-referencias"

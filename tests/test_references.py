@@ -1,0 +1,59 @@
+"""The bibliography and glossary checks, each fed one defect.
+
+The fixture book tests/roots/test-references builds clean; every test adds
+exactly one defect and expects the build to fail with a message that names
+the file, the line and the offending key or term.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+UNCITED = """
+@online{nadie-olvidado,
+  author  = {{Nadie}},
+  title   = {Una fuente que nadie cita},
+  year    = {2024},
+  url     = {https://example.org/olvidado},
+  urldate = {2026-11-26},
+}
+"""
+
+
+def test_reference_fixture_builds(fixture_book):
+    book = fixture_book("references")
+    run = book.make("html")
+    assert run.returncode == 0, run.output
+    html = (book.dist / "html" / "es" / "bibliografia.html").read_text(encoding="utf-8")
+    assert "Consultado el 26 de noviembre de 2026" in html
+    assert "Sculley y Gary Holt" in html
+
+
+@pytest.mark.parametrize("case, file, old, new, where, message", [
+    ("missing key", "capitulo.md", "{cite:p}`sculley-hidden-debt`", "{cite:p}`nadie-nada`",
+     "capitulo.md:4", 'could not find bibtex key "nadie-nada"'),
+    ("uncited entry", "refs.bib", "@inproceedings", UNCITED + "\n@inproceedings",
+     "refs.bib:10", "'nadie-olvidado' is never cited"),
+    ("missing field", "refs.bib", "  urldate = {2026-11-26},\n", "",
+     "refs.bib:1", "google-que-es-mlops: @online entry lacks required field urldate"),
+    ("malformed url", "refs.bib", "https://cloud.google.com", "http//cloud.google.com",
+     "refs.bib:1", "malformed URL 'http//cloud.google.com"),
+    ("duplicate key", "refs.bib", "@inproceedings{sculley-hidden-debt",
+     "@inproceedings{google-que-es-mlops", "refs.bib:9",
+     "duplicate bibliography key 'google-que-es-mlops' (first at line 1)"),
+    ("key scheme", "refs.bib", "{google-que-es-mlops,", "{GoogleMLOps,",
+     "refs.bib:1", "key 'GoogleMLOps' does not follow the scheme"),
+    ("unused term", "glosario.md", "```{glossary}\n", "```{glossary}\nsin uso\n  Nadie enlaza este término.\n\n",
+     "glosario.md:5", "glossary term 'sin uso' is never used"),
+    ("term to nothing", "capitulo.md", "{term}`deriva de datos`", "{term}`deriva de datos` y la {term}`deriva inexistente`",
+     "capitulo.md:4", "term not in glossary: 'deriva inexistente'"),
+])
+def test_reference_defect_fails(fixture_book, case, file, old, new, where, message):
+    book = fixture_book("references")
+    book.edit(file, old, new)
+    if case == "missing key":  # keep the entry cited elsewhere
+        book.edit("capitulo.md", "Una guía", "Véase {cite:p}`sculley-hidden-debt`. Una guía")
+    run = book.make("html")
+    assert run.returncode != 0, f"{case}: build passed"
+    assert where in run.output, f"{case}: no {where} in\n{run.output}"
+    assert message in run.output, f"{case}: no {message!r} in\n{run.output}"
