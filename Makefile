@@ -85,7 +85,8 @@ help:
 	@echo "  pdf          PDF of one edition         -> $(DISTDIR)/mlops-handbook-<lang>.pdf"
 	@echo "  epub         EPUB of one edition        -> $(DISTDIR)/mlops-handbook-<lang>.epub"
 	@echo "  latex        LaTeX sources only         -> $(BUILDDIR)/<lang>/latex/"
-	@echo "  test         run the test suite"
+	@echo "  check        link check of HTML and EPUB, EPUBCheck (after all)"
+	@echo "  test         build, check, then run the test suite"
 	@echo "  serve        live preview that rebuilds on save (sphinx-autobuild)"
 	@echo "  setup        virtual environment, Python packages and system packages"
 	@echo "  system-deps  install the Debian/Ubuntu packages (apt, as root or with sudo)"
@@ -165,11 +166,21 @@ serve: setup
 covers: setup
 	$(BIN)/python _ext/make_cover.py $(LANGS)
 
+# Checks
+# ------
+
+# The guards that read the built book (the build itself already fails on
+# broken references, citations, bibliography entries and glossary terms).
+.PHONY: check
+check: all
+	$(BIN)/python _ext/check_links.py $(foreach l,$(LANGS),$(DISTDIR)/html/$(l) $(DISTDIR)/mlops-handbook-$(l).epub)
+	$(BIN)/python _ext/epub_check.py $(foreach l,$(LANGS),$(DISTDIR)/mlops-handbook-$(l).epub)
+
 # Tests
 # -----
 
 .PHONY: test
-test: all
+test: check
 	$(BIN)/python -m pytest $(PYTESTOPTS)
 
 .PHONY: clean

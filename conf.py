@@ -84,6 +84,9 @@ templates_path = ["_templates"]
 # them errors.
 nitpicky = True
 
+# Documents that are not chapters and need no cap-/sec- labels.
+label_scheme_exempt = ["index"]
+
 # Dates in the book come from SOURCE_DATE_EPOCH (set by the Makefile from the
 # last commit), so two builds of one commit print the same date.
 today_fmt = "%d de %B de %Y"
@@ -155,13 +158,10 @@ latex_elements = {
     "sphinxsetup": "TitleColor={rgb}{0.05,0.25,0.45}, InnerLinkColor={rgb}{0.05,0.25,0.45}",
 }
 
-# Documents that are not chapters and need no cap-/sec- labels.
-label_scheme_exempt = ["index"]
-
 # Front, main and back matter of the printed book (see _ext/book_matter.py).
 book_matter = {
     "que-es-mlops": "mainmatter",
-    "referencias": "backmatter",
+    "glosario": "backmatter",
 }
 
 # Options for EPUB output

@@ -57,3 +57,37 @@ def test_reference_defect_fails(fixture_book, case, file, old, new, where, messa
     assert run.returncode != 0, f"{case}: build passed"
     assert where in run.output, f"{case}: no {where} in\n{run.output}"
     assert message in run.output, f"{case}: no {message!r} in\n{run.output}"
+
+
+def test_links_of_the_real_book_resolve(book):
+    import subprocess, sys
+    from conftest import LANG, ROOT
+    proc = subprocess.run([sys.executable, str(ROOT / "_ext" / "check_links.py"),
+                           str(book / "html" / LANG), str(book / f"mlops-handbook-{LANG}.epub")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+
+
+@pytest.mark.parametrize("target", ["html", "epub"])
+def test_link_to_missing_anchor_fails(fixture_book, target):
+    import subprocess, sys
+    from conftest import ROOT
+    book = fixture_book("references")
+    book.edit("capitulo.md", "Una guía práctica",
+              "Véase\n\n```{raw} html\n<a href=\"glosario.html#no-existe\">aquí</a>\n```\n\nUna guía práctica")
+    run = book.make(target)
+    if target == "html":
+        assert run.returncode == 0, run.output
+        built = book.dist / "html" / "es"
+    else:
+        # EPUBCheck refuses the EPUB too (RSC-007), so it is never published;
+        # the link check is run on the unpublished build.
+        assert run.returncode != 0 and "RSC-007" in run.output, run.output
+        built = book.build / "es" / "epub" / "mlops-handbook.epub"
+    proc = subprocess.run([sys.executable, str(ROOT / "_ext" / "check_links.py"), str(built)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert "capitulo." in proc.stderr and "broken link 'glosario.html#no-existe'" in proc.stderr
+    # In the EPUB the page is glosario.xhtml, so the file itself is missing.
+    why = "no id 'no-existe' in glosario.html" if target == "html" else "no file glosario.html"
+    assert why in proc.stderr, proc.stderr
