@@ -91,3 +91,35 @@ def test_link_to_missing_anchor_fails(fixture_book, target):
     # In the EPUB the page is glosario.xhtml, so the file itself is missing.
     why = "no id 'no-existe' in glosario.html" if target == "html" else "no file glosario.html"
     assert why in proc.stderr, proc.stderr
+
+
+def test_bib_holds_every_seed_source_with_its_exact_url():
+    """The nine web sources of the seed's "Referencias", URL for URL."""
+    from markdown_it import MarkdownIt
+    from pybtex.database import parse_file
+    from conftest import ROOT, SEED
+
+    tokens = MarkdownIt().parse(SEED.read_text(encoding="utf-8"))
+    urls, in_refs = [], False
+    for i, tok in enumerate(tokens):
+        if tok.type == "heading_open":
+            in_refs = "Referencias" in tokens[i + 1].content
+        if in_refs and tok.type == "inline":
+            urls += [c.attrs["href"] for c in tok.children if c.type == "link_open"]
+    assert len(urls) == 9
+    bib = parse_file(str(ROOT / "book" / "referencias.bib"))
+    bib_urls = {e.fields.get("url") for e in bib.entries.values()}
+    for url in urls:
+        assert url in bib_urls, f"seed source {url} missing from referencias.bib"
+    for key in ("sculley-hidden-debt", "kreuzberger-mlops-overview", "breck-ml-test-score"):
+        assert key in bib.entries
+
+
+def test_glossary_terms_are_in_the_pdf_index(book):
+    from pypdf import PdfReader
+    from conftest import LANG
+    reader = PdfReader(book / f"mlops-handbook-{LANG}.pdf")
+    tail = " ".join((p.extract_text() or "") for p in reader.pages[-3:])
+    tail = " ".join(tail.split())
+    for term in ("deriva de concepto", "almacén de características", "despliegue canario"):
+        assert term in tail, f"glossary term {term!r} not in the PDF index"
