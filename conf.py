@@ -135,7 +135,9 @@ latex_documents = [
     ("index", "mlops-handbook.tex", project, author, "manual"),
 ]
 latex_additional_files = ["_static/latex/mlopsbook.sty"]
-latex_show_urls = "footnote"
+# The chapters link outside only through citations, and the references
+# print their URLs in full: footnotes would repeat every URL.
+latex_show_urls = "no"
 latex_show_pagerefs = False
 latex_domain_indices = False
 latex_elements = {
