@@ -77,7 +77,7 @@ def style_for(lang: str) -> type[UnsrtStyle]:
                     self.format_btitle(e, "booktitle", as_sentence=False),
                     optional[words[w["pages"], pages]],
                 ]],
-                sentence[optional_field_publisher(), date],
+                sentence[optional[field("publisher")], date],
                 self.format_web_refs(e),
             ]
 
@@ -91,10 +91,6 @@ def style_for(lang: str) -> type[UnsrtStyle]:
 
     Style.__name__ = f"MlopsStyle_{lang}"
     return Style
-
-
-def optional_field_publisher():
-    return optional[field("publisher")]
 
 
 def reference_style_for(lang: str) -> type[AuthorYearReferenceStyle]:

@@ -27,6 +27,22 @@ SEED = Path(__file__).resolve().parent / "data" / "mlops-introduccion.es.md"
 SHARED_SEED = ROOT.parent / "shared" / "seed" / "mlops-introduccion.es.md"
 
 
+def seed_links(heading: str) -> list[tuple[str, str]]:
+    """(href, link text) of every link under the seed heading containing
+    ``heading``, read with markdown-it (the parser MyST uses)."""
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt().parse(SEED.read_text(encoding="utf-8"))
+    links, inside = [], False
+    for i, tok in enumerate(tokens):
+        if tok.type == "heading_open":
+            inside = heading in tokens[i + 1].content
+        if inside and tok.type == "inline":
+            links += [(child.attrs["href"], tok.content.split("](")[0].lstrip("["))
+                      for child in tok.children if child.type == "link_open"]
+    return links
+
+
 @pytest.fixture(scope="session")
 def book() -> Path:
     """The published artifacts of the real book (built if needed)."""

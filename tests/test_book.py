@@ -20,7 +20,7 @@ from lxml import etree
 from pypdf import PdfReader
 from sphinx.util.inventory import InventoryFile
 
-from conftest import LANG, ROOT, SEED, SHARED_SEED
+from conftest import LANG, ROOT, SEED, SHARED_SEED, seed_links
 from seed_toc import RETITLED, SEED_TOC
 
 CHAPTERS = {
@@ -116,19 +116,7 @@ def test_no_mojibake_and_no_emoji(book):
 # -------------
 
 def seed_toc_entries() -> list[tuple[str, str]]:
-    from markdown_it import MarkdownIt
-
-    tokens = MarkdownIt().parse(SEED.read_text(encoding="utf-8"))
-    entries, in_toc = [], False
-    for i, tok in enumerate(tokens):
-        if tok.type == "heading_open":
-            in_toc = "Tabla de Contenidos" in tokens[i + 1].content
-        if in_toc and tok.type == "inline":
-            for child in tok.children:
-                if child.type == "link_open":
-                    entries.append((unquote(child.attrs["href"]),
-                                    tok.content.split("](")[0].lstrip("[")))
-    return entries
+    return [(unquote(href), text) for href, text in seed_links("Tabla de Contenidos")]
 
 
 def test_seed_copy_is_current():

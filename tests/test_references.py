@@ -95,17 +95,10 @@ def test_link_to_missing_anchor_fails(fixture_book, target):
 
 def test_bib_holds_every_seed_source_with_its_exact_url():
     """The nine web sources of the seed's "Referencias", URL for URL."""
-    from markdown_it import MarkdownIt
     from pybtex.database import parse_file
-    from conftest import ROOT, SEED
+    from conftest import ROOT, seed_links
 
-    tokens = MarkdownIt().parse(SEED.read_text(encoding="utf-8"))
-    urls, in_refs = [], False
-    for i, tok in enumerate(tokens):
-        if tok.type == "heading_open":
-            in_refs = "Referencias" in tokens[i + 1].content
-        if in_refs and tok.type == "inline":
-            urls += [c.attrs["href"] for c in tok.children if c.type == "link_open"]
+    urls = [href for href, _ in seed_links("Referencias")]
     assert len(urls) == 9
     bib = parse_file(str(ROOT / "book" / "referencias.bib"))
     bib_urls = {e.fields.get("url") for e in bib.entries.values()}
