@@ -36,6 +36,13 @@ export PYTHONPATH := $(CURDIR)/_ext
 BIN          := $(VENV)/bin
 SPHINXBUILD  := $(BIN)/sphinx-build
 VENV_STAMP   := $(VENV)/.installed
+NODE_STAMP   := node_modules/.installed
+
+# Rendered diagrams, shared by every builder and language and kept across
+# builds (see _ext/diagram_renderer.py); `make clean` empties it too.
+export DIAGRAM_CACHE := $(abspath $(BUILDDIR))/diagram-cache
+# The Mermaid CLI drives Debian's Chromium: puppeteer must not fetch its own.
+export PUPPETEER_SKIP_DOWNLOAD := 1
 
 # Dates printed in the book, PDF metadata and archives come from the last
 # commit, so two builds of one commit are identical.
@@ -44,7 +51,7 @@ export SOURCE_DATE_EPOCH
 export FORCE_SOURCE_DATE := 1
 
 # Everything a build reads; a change here makes the outputs stale.
-SOURCES := $(CONFDIR)/conf.py $(wildcard requirements.lock) \
+SOURCES := $(CONFDIR)/conf.py $(wildcard requirements.lock package-lock.json) \
            $(shell find $(SOURCEDIR) _ext _static _templates locales -type f \
                      -not -name '*.mo' -not -path '*/__pycache__/*' 2>/dev/null)
 
@@ -52,9 +59,9 @@ SOURCES := $(CONFDIR)/conf.py $(wildcard requirements.lock) \
 APT_PACKAGES := texlive-xetex texlive-latex-recommended texlive-latex-extra \
                 texlive-fonts-recommended texlive-lang-spanish \
                 texlive-lang-english latexmk xindy fonts-texgyre fonts-dejavu-core \
-                poppler-utils default-jre-headless chromium git make
+                poppler-utils default-jre-headless chromium nodejs npm git make
 # One command per package above that proves it is installed.
-APT_PROBES   := xelatex latexmk xindy java pdftoppm chromium kpsewhich
+APT_PROBES   := xelatex latexmk xindy java pdftoppm chromium node npm kpsewhich
 APT_FILES    := /usr/share/texlive/texmf-dist/tex/generic/hyph-utf8/patterns/tex/hyph-es.tex \
                 /usr/share/texmf/fonts/opentype/public/tex-gyre/texgyrepagella-regular.otf \
                 /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf
@@ -97,12 +104,18 @@ help:
 # ------
 
 .PHONY: setup
-setup: $(VENV_STAMP) | system-deps
+setup: $(VENV_STAMP) $(NODE_STAMP) | system-deps
 
 $(VENV_STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	touch $@
+
+# The diagram renderer: @mermaid-js/mermaid-cli at the version in
+# package-lock.json.
+$(NODE_STAMP): package-lock.json package.json | system-deps
+	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 .PHONY: system-deps

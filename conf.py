@@ -45,6 +45,7 @@ EDITIONS = {
         "pdf_lang": "es-ES",
         "contents_name": "Índice general",
         "index_name": "Índice alfabético",
+        "figure_format": "Figura %s",
         "edition_word": "Edición",
         "published_word": "Publicada el",
         "colophon": (
@@ -73,6 +74,7 @@ extensions = [
     "bibliography_style",
     "bibliography_check",
     "glossary_check",
+    "diagrams",
 ]
 
 language = "es"
@@ -90,6 +92,35 @@ label_scheme_exempt = ["index"]
 # Dates in the book come from SOURCE_DATE_EPOCH (set by the Makefile from the
 # last commit), so two builds of one commit print the same date.
 today_fmt = "%d de %B de %Y"
+
+# Figures are numbered per chapter (Figura 3.1) in every format; {numref}
+# prints the number.  The word comes from the edition (see _apply_edition).
+numfig = True
+numfig_secnum_depth = 1
+
+# Diagrams (see _ext/diagrams.py)
+# --------------------------------
+
+# Mermaid renders at build time with the Mermaid CLI (package-lock.json) and
+# Debian's Chromium; sphinxcontrib-mermaid's client-side mode would load
+# mermaid.js from a CDN, so it stays off.
+mermaid_output_format = "svg"
+diagram_chromium = "/usr/bin/chromium"
+diagram_png_scale = 3  # EPUB PNGs at 3x the on-screen size (~288 dpi)
+diagram_mermaid_config = {
+    "theme": "neutral",
+    # Text as SVG <text>, not HTML in <foreignObject>, which many SVG
+    # renderers (and e-readers) drop.
+    "htmlLabels": False,
+    "flowchart": {"htmlLabels": False, "curve": "basis", "useMaxWidth": False,
+                  "nodeSpacing": 30, "rankSpacing": 32, "wrappingWidth": 180},
+    # DejaVu Sans is what the text is measured with (fonts-dejavu-core);
+    # Verdana has nearly the same metrics where DejaVu is not installed.
+    "themeVariables": {"fontFamily": "DejaVu Sans, Verdana, sans-serif",
+                       "fontSize": "15px"},
+    # Same source, same ids: the SVG bytes do not change between builds.
+    "deterministicIds": True,
+}
 
 # MyST
 # ----
@@ -157,6 +188,9 @@ latex_elements = {
     # Table of contents in the front matter (roman page numbers); the first
     # chapter starts \mainmatter (see book_matter).
     "tableofcontents": r"\frontmatter\mlopstableofcontents",
+    # Figures may float, but the diagrams are large: let them share a page
+    # with text (the float fractions are in mlopsbook.sty).
+    "figure_align": "!htbp",
     "sphinxsetup": "TitleColor={rgb}{0.05,0.25,0.45}, InnerLinkColor={rgb}{0.05,0.25,0.45}",
 }
 
@@ -222,6 +256,7 @@ def _apply_edition(app, config) -> None:
     config.author = ed["author"]
     config.copyright = f"%Y, {ed['author']}"
     config.html_title = ed["short_title"]
+    config.numfig_format = {"figure": ed["figure_format"]}
     config.latex_documents = [
         ("index", "mlops-handbook.tex", ed["project"], ed["author"], "manual"),
     ]
