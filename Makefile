@@ -21,8 +21,8 @@ CONFDIR      ?= .
 SOURCEDIR    ?= book
 BUILDDIR     ?= _build
 DISTDIR      ?= dist
-# Editions built by plain `make`.
-LANGS        ?= es
+# Editions built by plain `make` (and catalogs updated by `make update-po`).
+LANGS        ?= es en
 # `make pdf LANG=en` picks one edition.  The LANG that comes from the
 # environment is a locale (e.g. C.UTF-8), not an edition, so it is ignored,
 # and LANG is not passed on to the tools (they get LC_ALL instead).
@@ -169,6 +169,29 @@ all: $(foreach l,$(LANGS),$(DISTDIR)/html/$(l)/index.html \
 
 # Authoring
 # ---------
+
+# Translation
+# -----------
+
+# Message templates (.pot), one per source document, from the Spanish text.
+.PHONY: gettext
+gettext: setup
+	rm -rf $(BUILDDIR)/gettext
+	$(SPHINXBUILD) -b gettext -c $(CONFDIR) -d $(BUILDDIR)/es/doctrees/gettext \
+	  -D language=es $(SPHINXOPTS) $(SOURCEDIR) $(BUILDDIR)/gettext
+
+# Create or update locales/<lang>/LC_MESSAGES/<document>.po for each
+# translated language in LANGS (`make update-po LANGS=pt` starts Portuguese).
+.PHONY: update-po
+update-po: gettext
+	$(foreach l,$(filter-out es,$(LANGS)),$(BIN)/sphinx-intl update -p $(BUILDDIR)/gettext \
+	  -d locales -l $(l) -w 79 >/dev/null && ) true
+	$(BIN)/python _ext/i18n_stats.py locales $(filter-out es,$(LANGS))
+
+# Translation progress of each catalog (fuzzy counts as untranslated).
+.PHONY: i18n-stats
+i18n-stats: setup
+	$(BIN)/python _ext/i18n_stats.py locales $(filter-out es,$(LANGS))
 
 .PHONY: serve
 serve: setup

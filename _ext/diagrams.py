@@ -195,8 +195,7 @@ class DiagramImages(SphinxPostTransform):
         paths = getattr(self.app, "diagram_paths", {})
         fmt = FORMAT_BY_BUILDER.get(self.app.builder.name)
         for node in list(self.document.findall(diagram)):
-            if fmt is None:
-                node.replace_self(nodes.paragraph("", f"[{node['alt']}]"))
+            if fmt is None:  # gettext reads the alt text off the node itself
                 continue
             path = paths.get(node["code"])
             if path is None or not path.exists():
