@@ -158,12 +158,18 @@ $(DISTDIR)/mlops-handbook-%.epub: $(BUILDDIR)/%/epub.stamp
 	$(BIN)/python _ext/epub_check.py $(BUILDDIR)/$*/epub/mlops-handbook.epub
 	$(call PUBLISH_FILE,$(BUILDDIR)/$*/epub/mlops-handbook.epub,$@)
 
+# The site's root page: a choice between the editions.
+$(DISTDIR)/html/index.html: $(CONFDIR)/conf.py _ext/language_index.py | setup
+	mkdir -p $(dir $@)
+	$(BIN)/python _ext/language_index.py $@ $(LANGS)
+
 .PHONY: html pdf epub latex all
 html:  $(DISTDIR)/html/$(BOOK_LANG)/index.html
 pdf:   $(DISTDIR)/mlops-handbook-$(BOOK_LANG).pdf
 epub:  $(DISTDIR)/mlops-handbook-$(BOOK_LANG).epub
 latex: $(BUILDDIR)/$(BOOK_LANG)/latex.stamp
-all: $(foreach l,$(LANGS),$(DISTDIR)/html/$(l)/index.html \
+all: $(DISTDIR)/html/index.html \
+     $(foreach l,$(LANGS),$(DISTDIR)/html/$(l)/index.html \
                           $(DISTDIR)/mlops-handbook-$(l).pdf \
                           $(DISTDIR)/mlops-handbook-$(l).epub)
 

@@ -46,11 +46,43 @@ EDITIONS = {
         "contents_name": "Índice general",
         "index_name": "Índice alfabético",
         "figure_format": "Figura %s",
+        "today_fmt": "%-d de %B de %Y",
         "edition_word": "Edición",
         "published_word": "Publicada el",
         "colophon": (
             "Compuesto con XeLaTeX en TeX Gyre Pagella y TeX Gyre Heros. "
             "Disponible también en HTML y EPUB."
+        ),
+        "accessibility_summary": (
+            "Texto estructurado con títulos, índice de navegación y orden de "
+            "lectura lógico; los diagramas tienen una descripción textual."
+        ),
+    },
+    "en": {
+        "project": "MLOps: An Introduction and Core Concepts",
+        "short_title": "MLOps Handbook",
+        "author": "The MLOps Handbook Team",
+        "subject": "An introduction to MLOps: machine learning operations",
+        "keywords": "MLOps, machine learning, DevOps, CI/CD, continuous training",
+        "description": (
+            "An introduction to MLOps for new team members: concepts, "
+            "principles, use cases, architectures and best practices."
+        ),
+        "pdf_lang": "en-US",
+        "contents_name": "Contents",
+        "index_name": "Index",
+        "figure_format": "Figure %s",
+        "today_fmt": "%B %-d, %Y",
+        "edition_word": "Edition",
+        "published_word": "Published on",
+        "colophon": (
+            "Typeset with XeLaTeX in TeX Gyre Pagella and TeX Gyre Heros. "
+            "Also available as HTML and EPUB. Translated from the Spanish "
+            "original."
+        ),
+        "accessibility_summary": (
+            "Structured text with headings, a navigation table of contents "
+            "and a logical reading order; every diagram has a text description."
         ),
     },
 }
@@ -75,7 +107,12 @@ extensions = [
     "bibliography_check",
     "glossary_check",
     "diagrams",
+    "editions",
 ]
+
+# Editions whose catalogs are complete and that `make` publishes; the HTML
+# of each links to the same page in the others.
+published_languages = list(EDITIONS)
 
 language = "es"
 root_doc = "index"
@@ -90,8 +127,9 @@ nitpicky = True
 label_scheme_exempt = ["index"]
 
 # Dates in the book come from SOURCE_DATE_EPOCH (set by the Makefile from the
-# last commit), so two builds of one commit print the same date.
-today_fmt = "%d de %B de %Y"
+# last commit), so two builds of one commit print the same date; the format
+# is the edition's (see EDITIONS).
+today_fmt = EDITIONS["es"]["today_fmt"]
 
 # Figures are numbered per chapter (Figura 3.1) in every format; {numref}
 # prints the number.  The word comes from the edition (see _apply_edition).
@@ -141,6 +179,11 @@ html_title = EDITIONS["es"]["short_title"]
 # Served from _static/html; the covers are published too (EPUB needs them).
 html_static_path = ["_static/html", "_static/cover"]
 html_css_files = ["handbook.css"]
+# The book theme's sidebar plus the language switcher (_templates/).
+html_sidebars = {
+    "**": ["navbar-logo.html", "search-button-field.html", "sbt-sidebar-nav.html",
+           "language-switcher.html"],
+}
 html_copy_source = False
 html_show_sourcelink = False
 html_last_updated_fmt = None
@@ -222,10 +265,7 @@ epub_accessibility = {
     "schema:accessibilityFeature": ["structuralNavigation", "tableOfContents",
                                     "readingOrder", "alternativeText"],
     "schema:accessibilityHazard": ["none"],
-    "schema:accessibilitySummary": [
-        "Texto estructurado con títulos, índice de navegación y orden de lectura "
-        "lógico; las imágenes tienen texto alternativo."
-    ],
+    # accessibilitySummary: the edition's, set by _apply_edition.
 }
 
 # Options for internationalisation
@@ -257,6 +297,11 @@ def _apply_edition(app, config) -> None:
     config.copyright = f"%Y, {ed['author']}"
     config.html_title = ed["short_title"]
     config.numfig_format = {"figure": ed["figure_format"]}
+    config.today_fmt = ed["today_fmt"]
+    config.epub_accessibility = {
+        **config.epub_accessibility,
+        "schema:accessibilitySummary": [ed["accessibility_summary"]],
+    }
     config.latex_documents = [
         ("index", "mlops-handbook.tex", ed["project"], ed["author"], "manual"),
     ]

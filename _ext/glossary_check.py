@@ -52,12 +52,16 @@ def _term_line(term: nodes.term) -> int | None:
 
 
 def check_unused(app: Sphinx, env) -> None:
-    used = set().union(*getattr(env, "glossary_refs", {}).values())
+    # Compare anchors, not texts: in a translated edition the term reads
+    # "model registry" while references still target "registro de modelos";
+    # the standard domain knows both texts, and both lead to the same id.
+    terms = env.domains.standard_domain._terms
+    used = {terms[target][1] for target in set().union(*getattr(env, "glossary_refs", {}).values())
+            if target in terms}
     for doctree_name in sorted(env.found_docs):
         doctree = env.get_doctree(doctree_name)
         for term in doctree.findall(nodes.term):
-            text = term.astext().lower()
-            if text not in used:
+            if not set(term["ids"]) & used:
                 line = _term_line(term)
                 location = f"{term.source}:{line}" if line else term.source
                 logger.warning("glossary term %r is never used with {term}", term.astext(),

@@ -1,0 +1,123 @@
+"""Spell-check the Spanish text and the translations with hunspell.
+
+Usage: python _ext/spellcheck.py POT_DIR LOCALE_DIR LANG...
+
+The Spanish text is read from the message templates in POT_DIR (exactly
+the prose Sphinx translates, with its source file and line); each LANG
+from its catalogs.  Markup is removed first: role targets, citation keys,
+labels, URLs and inline code are not prose.  Words that the Debian
+dictionaries lack but the book uses on purpose (product names, acronyms,
+English terms in the Spanish text) are listed one per line in
+``LOCALE_DIR/wordlist.<lang>.txt``.
+
+Each unknown word is printed as ``<file>:<line>: <lang>: unknown word
+'<word>'`` and the exit status is 1 if there is any.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+
+#: hunspell dictionaries per language (Debian: hunspell-es, hunspell-en-us).
+#: The book's Spanish mixes Spain (monitorización) and Latin America
+#: (computadora), both standard; either dictionary accepts a word.
+DICTIONARIES = {"es": "es_ES,es_MX", "en": "en_US"}
+
+ROLE = re.compile(r"\{([a-z]+(?::[a-z]+)?)\}`([^`]*)`")
+
+
+def prose(text: str) -> str:
+    """The words a reader sees, without markup, targets, keys or URLs."""
+    def role(match):
+        name, body = match.groups()
+        if name in ("cite", "cite:p", "cite:t", "doc"):
+            return " "
+        if name == "numref":
+            return " "
+        shown = re.sub(r"\s*<[^<>]+>\s*$", "", body)
+        if name == "ref" and shown == body:  # {ref}`label` shows the target's title
+            return " "
+        return " " + shown.replace("%s", " ") + " "
+    text = ROLE.sub(role, text)
+    text = re.sub(r"`[^`]*`", " ", text)                 # inline code
+    text = re.sub(r"\]\([^)]*\)", "] ", text)           # link targets
+    text = re.sub(r"https?://\S+", " ", text)
+    text = re.sub(r"[*_#>|\[\]]", " ", text)            # emphasis, tables, links
+    return " ".join(text.split())
+
+
+def hunspell(lines: list[str], lang: str, wordlist: Path) -> list[list[str]]:
+    """Unknown words of each line, through one ``hunspell -a`` process."""
+    if not shutil.which("hunspell"):
+        raise SystemExit("hunspell not found: install the Debian packages hunspell, "
+                         "hunspell-es and hunspell-en-us ('make system-deps')")
+    cmd = ["hunspell", "-a", "-i", "utf-8", "-d", DICTIONARIES[lang]]
+    if wordlist.exists():
+        cmd += ["-p", str(wordlist)]
+    # "^" makes hunspell read each line as text, never as a command.
+    stdin = "".join(f"^{line}\n" for line in lines)
+    out = subprocess.run(cmd, input=stdin, capture_output=True, text=True, check=True).stdout
+    blocks = out.split("\n\n")
+    # The first line is hunspell's banner; then one block per input line.
+    blocks[0] = blocks[0].split("\n", 1)[1] if "\n" in blocks[0] else ""
+    result = []
+    for block in blocks[: len(lines)]:
+        result.append([ln.split()[1] for ln in block.splitlines() if ln[:1] in "&#"])
+    return result
+
+
+def _check(items: list[tuple[str, str]], lang: str, wordlist: Path) -> list[str]:
+    problems = []
+    unknown = hunspell([prose(text) for _, text in items], lang, wordlist)
+    for (where, _), words in zip(items, unknown):
+        for word in dict.fromkeys(words):
+            problems.append(f"{where}: {lang}: unknown word {word!r}")
+    return problems
+
+
+def source_items(pot_dir: Path) -> list[tuple[str, str]]:
+    items = []
+    for pot in sorted(pot_dir.rglob("*.pot")):
+        for entry in polib.pofile(str(pot)):
+            if entry.msgid:
+                file, line = entry.occurrences[0] if entry.occurrences else (str(pot), "0")
+                items.append((f"{file.replace('../../', '')}:{line}", entry.msgid))
+    return items
+
+
+def catalog_items(locale_dir: Path, lang: str) -> list[tuple[str, str]]:
+    items = []
+    for po_path in sorted((locale_dir / lang / "LC_MESSAGES").rglob("*.po")):
+        for entry in polib.pofile(str(po_path), wrapwidth=79):
+            if entry.msgid and entry.msgstr and not entry.obsolete:
+                items.append((f"{po_path}:{entry.linenum}", entry.msgstr))
+    return items
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) < 2:
+        print(__doc__.split("\n\n")[1], file=sys.stderr)
+        return 2
+    pot_dir, locale_dir, langs = Path(argv[0]), Path(argv[1]), argv[2:]
+    problems = _check(source_items(pot_dir), "es", locale_dir / "wordlist.es.txt")
+    for lang in langs:
+        problems += _check(catalog_items(locale_dir, lang), lang,
+                           locale_dir / f"wordlist.{lang}.txt")
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} unknown word(s); fix the spelling or, for a name or "
+              f"term used on purpose, add it to {locale_dir}/wordlist.<lang>.txt",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
