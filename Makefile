@@ -23,6 +23,10 @@ BUILDDIR     ?= _build
 DISTDIR      ?= dist
 # Editions built by plain `make` (and catalogs updated by `make update-po`).
 LANGS        ?= es en
+# Catalogs (locales/<lang>/LC_MESSAGES/<document>.po) of every language but
+# the source language, Spanish.
+LOCALEDIR    ?= locales
+TRANSLATIONS  = $(filter-out es,$(LANGS))
 # `make pdf LANG=en` picks one edition.  The LANG that comes from the
 # environment is a locale (e.g. C.UTF-8), not an edition, so it is ignored,
 # and LANG is not passed on to the tools (they get LC_ALL instead).
@@ -59,12 +63,14 @@ SOURCES := $(CONFDIR)/conf.py $(wildcard requirements.lock package-lock.json) \
 APT_PACKAGES := texlive-xetex texlive-latex-recommended texlive-latex-extra \
                 texlive-fonts-recommended texlive-lang-spanish \
                 texlive-lang-english latexmk xindy fonts-texgyre fonts-dejavu-core \
-                poppler-utils default-jre-headless chromium nodejs npm git make
+                poppler-utils default-jre-headless chromium nodejs npm gettext \
+                hunspell hunspell-es hunspell-en-us git make
 # One command per package above that proves it is installed.
-APT_PROBES   := xelatex latexmk xindy java pdftoppm chromium node npm kpsewhich
+APT_PROBES   := xelatex latexmk xindy java pdftoppm chromium node npm msgfmt hunspell kpsewhich
 APT_FILES    := /usr/share/texlive/texmf-dist/tex/generic/hyph-utf8/patterns/tex/hyph-es.tex \
                 /usr/share/texmf/fonts/opentype/public/tex-gyre/texgyrepagella-regular.otf \
-                /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf
+                /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf \
+                /usr/share/hunspell/es_ES.dic /usr/share/hunspell/en_US.dic
 
 # sphinx-build for builder $(1) and language $(2), with a doctree folder per
 # builder and language.  Sphinx notices changed sources and settings but not
@@ -92,7 +98,11 @@ help:
 	@echo "  pdf          PDF of one edition         -> $(DISTDIR)/mlops-handbook-<lang>.pdf"
 	@echo "  epub         EPUB of one edition        -> $(DISTDIR)/mlops-handbook-<lang>.epub"
 	@echo "  latex        LaTeX sources only         -> $(BUILDDIR)/<lang>/latex/"
-	@echo "  check        link check of HTML and EPUB, EPUBCheck (after all)"
+	@echo "  check        link check of HTML and EPUB, EPUBCheck, translation QA (after all)"
+	@echo "  gettext      extract the messages of the Spanish text -> $(BUILDDIR)/gettext/"
+	@echo "  update-po    create/update the catalogs of LANGS (e.g. LANGS=pt) in $(LOCALEDIR)/"
+	@echo "  i18n-stats   translated/fuzzy/untranslated/obsolete per catalog"
+	@echo "  i18n-check   catalog QA and spell check (hunspell)"
 	@echo "  test         build, check, then run the test suite"
 	@echo "  serve        live preview that rebuilds on save (sphinx-autobuild)"
 	@echo "  setup        virtual environment, Python packages and system packages"
@@ -190,14 +200,22 @@ gettext: setup
 # translated language in LANGS (`make update-po LANGS=pt` starts Portuguese).
 .PHONY: update-po
 update-po: gettext
-	$(foreach l,$(filter-out es,$(LANGS)),$(BIN)/sphinx-intl update -p $(BUILDDIR)/gettext \
-	  -d locales -l $(l) -w 79 >/dev/null && ) true
-	$(BIN)/python _ext/i18n_stats.py locales $(filter-out es,$(LANGS))
+	$(foreach l,$(TRANSLATIONS),$(BIN)/sphinx-intl update -p $(BUILDDIR)/gettext \
+	  -d $(LOCALEDIR) -l $(l) -w 79 >/dev/null && ) true
+	$(BIN)/python _ext/i18n_stats.py $(LOCALEDIR) $(TRANSLATIONS)
 
 # Translation progress of each catalog (fuzzy counts as untranslated).
 .PHONY: i18n-stats
 i18n-stats: setup
-	$(BIN)/python _ext/i18n_stats.py locales $(filter-out es,$(LANGS))
+	$(BIN)/python _ext/i18n_stats.py $(LOCALEDIR) $(TRANSLATIONS)
+
+# Translation QA: catalogs in step with the sources, complete, no fuzzy,
+# references intact, glossary terms consistent, msgfmt --check; then the
+# spelling of the Spanish text and of each translation (hunspell).
+.PHONY: i18n-check
+i18n-check: gettext
+	$(BIN)/python _ext/check_catalogs.py $(BUILDDIR)/gettext $(LOCALEDIR) $(TRANSLATIONS)
+	$(BIN)/python _ext/spellcheck.py $(BUILDDIR)/gettext $(LOCALEDIR) $(TRANSLATIONS)
 
 .PHONY: serve
 serve: setup
@@ -214,7 +232,7 @@ covers: setup
 # The guards that read the built book (the build itself already fails on
 # broken references, citations, bibliography entries and glossary terms).
 .PHONY: check
-check: all
+check: all i18n-check
 	$(BIN)/python _ext/check_links.py $(foreach l,$(LANGS),$(DISTDIR)/html/$(l) $(DISTDIR)/mlops-handbook-$(l).epub)
 	$(BIN)/python _ext/epub_check.py $(foreach l,$(LANGS),$(DISTDIR)/mlops-handbook-$(l).epub)
 

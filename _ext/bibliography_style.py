@@ -7,7 +7,7 @@ module registers, for each supported language, a pybtex formatting style
 configuration is ready (``-D language=en`` is only known then).
 
 Spanish: "Kreuzberger, Kühl y Hirschl", "En: ...", "Consultado el 26 de
-noviembre de 2026".  English: "and", "In: ...", "Accessed 26 November 2026".
+noviembre de 2026".  English: "and", "In: ...", "Accessed November 26, 2026".
 ``@online`` entries get a template of their own (author or organisation,
 title, site, year, URL, access date).
 """
@@ -36,7 +36,7 @@ WORDS = {
     "es": {"and": " y ", "last_and": " y ", "in": "En:", "pages": "págs.",
            "accessed": "Consultado el {}", "date": "{d} de {m} de {y}"},
     "en": {"and": " and ", "last_and": ", and ", "in": "In:", "pages": "pp.",
-           "accessed": "Accessed {}", "date": "{d} {m} {y}"},
+           "accessed": "Accessed {}", "date": "{m} {d}, {y}"},
 }
 
 

@@ -98,6 +98,10 @@ def check_catalog(po_path: Path, pot: polib.POFile | None, terms: dict[str, str]
             new = sorted(set(target) - set(source))
             problems.append(f"{where(entry)}: the translation changes the references: "
                             f"missing {_roles(lost)}, unexpected {_roles(new)}")
+        index_counts = [len(re.findall(r"\{index\}`", text)) for text in (entry.msgid, entry.msgstr)]
+        if index_counts[0] != index_counts[1]:
+            problems.append(f"{where(entry)}: the translation has {index_counts[1]} {{index}} "
+                            f"entries, the source {index_counts[0]}")
         for role, body in ROLE.findall(entry.msgstr):
             match = EXPLICIT.match(body)
             if role != "term" or not match or not terms:

@@ -6,6 +6,7 @@
   published languages to 100 %).
 * Sorted glossaries sorted again after translation: ``:sorted:`` orders
   the Spanish terms while parsing, before the catalogs replace them.
+* ``{index}`` anchors numbered in reading order, the same in every edition.
 * Links between editions in HTML: ``languages`` in the page context (the
   same page in every published edition, for the sidebar switcher) and
   ``<link rel="alternate" hreflang>`` in the page head.
@@ -74,6 +75,36 @@ class SortTranslatedGlossary(SphinxTransform):
                 dlist.children.sort(key=_sort_key)
 
 
+class StableIndexIds(SphinxTransform):
+    """Number the ``{index}`` targets of each page in reading order.
+
+    Sphinx numbers them as they are parsed, and a translated message is
+    parsed again later, so ``index-0`` in Spanish could be ``index-2`` in
+    English.  Renumbered in document order, the anchors are the same in
+    every edition.
+    """
+
+    default_priority = 30  # after Locale (20) has parsed the translations
+
+    def apply(self, **kwargs) -> None:
+        renamed = {}
+        for target in self.document.findall(nodes.target):
+            for i, old in enumerate(target["ids"]):
+                if old.startswith("index-") and old[6:].isdigit():
+                    new = f"index-{len(renamed)}"
+                    renamed[old] = new
+                    target["ids"][i] = new
+        if not renamed:
+            return
+        for node in self.document.findall(addnodes.index):
+            node["entries"] = [(kind, value, renamed.get(tid, tid), main, key)
+                               for kind, value, tid, main, key in node["entries"]]
+        for old, new in renamed.items():
+            element = self.document.ids.pop(old, None)
+            if element is not None:
+                self.document.ids[new] = element
+
+
 def add_language_links(app: Sphinx, pagename: str, templatename: str,
                        context: dict, doctree) -> None:
     if app.builder.name not in ("html", "dirhtml"):
@@ -98,6 +129,7 @@ def add_language_links(app: Sphinx, pagename: str, templatename: str,
 def setup(app: Sphinx) -> dict:
     app.add_config_value("published_languages", [SOURCE_LANGUAGE], "html", types=[list])
     app.add_transform(SortTranslatedGlossary)
+    app.add_transform(StableIndexIds)
     app.connect("builder-inited", report_completeness)
     app.connect("html-page-context", add_language_links)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

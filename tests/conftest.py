@@ -69,7 +69,8 @@ class FixtureBook:
     def make(self, *targets: str) -> Run:
         cmd = ["make", "--no-print-directory", *targets,
                f"SOURCEDIR={self.src}", f"CONFDIR={self.src}",
-               f"BUILDDIR={self.build}", f"DISTDIR={self.dist}"]
+               f"BUILDDIR={self.build}", f"DISTDIR={self.dist}",
+               f"LOCALEDIR={self.src / 'locales'}"]
         proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True,
                               env={**os.environ, "SPHINXOPTS": "-W --keep-going -n -q"})
         return Run(proc.returncode, proc.stdout + proc.stderr)
