@@ -233,7 +233,7 @@ covers: setup
 # broken references, citations, bibliography entries and glossary terms).
 .PHONY: check
 check: all i18n-check
-	$(BIN)/python _ext/check_links.py $(foreach l,$(LANGS),$(DISTDIR)/html/$(l) $(DISTDIR)/mlops-handbook-$(l).epub)
+	$(BIN)/python _ext/check_links.py $(DISTDIR)/html $(foreach l,$(LANGS),$(DISTDIR)/mlops-handbook-$(l).epub)
 	$(BIN)/python _ext/epub_check.py $(foreach l,$(LANGS),$(DISTDIR)/mlops-handbook-$(l).epub)
 
 # Tests
