@@ -99,6 +99,7 @@ help:
 	@echo "  epub         EPUB of one edition        -> $(DISTDIR)/mlops-handbook-<lang>.epub"
 	@echo "  latex        LaTeX sources only         -> $(BUILDDIR)/<lang>/latex/"
 	@echo "  check        link check of HTML and EPUB, EPUBCheck, translation QA (after all)"
+	@echo "  anchors      rewrite book/anchors.json, the public anchors checked by 'check'"
 	@echo "  gettext      extract the messages of the Spanish text -> $(BUILDDIR)/gettext/"
 	@echo "  update-po    create/update the catalogs of LANGS (e.g. LANGS=pt) in $(LOCALEDIR)/"
 	@echo "  i18n-stats   translated/fuzzy/untranslated/obsolete per catalog"
@@ -150,9 +151,16 @@ $(BUILDDIR)/%.stamp: $(SOURCES) | setup
 	$(eval lang    := $(word 1,$(subst /, ,$*)))
 	$(eval builder := $(word 2,$(subst /, ,$*)))
 	@# The EPUB packs whatever is in its output folder: start it empty so
-	@# that files of earlier builds never end up in the book.
+	@# that files of earlier builds never end up in the book.  Other
+	@# builders start empty when a document was added, renamed or removed,
+	@# so that no page of a removed document is published.
 	$(if $(filter epub,$(builder)),rm -rf $(BUILDDIR)/$(lang)/epub)
+	docs="$$(cd $(SOURCEDIR) && find . -name '*.md' | LC_ALL=C sort | md5sum)"; \
+	[ "$$docs" = "$$(cat $(BUILDDIR)/$(lang)/$(builder).docs 2>/dev/null)" ] \
+	  || rm -rf $(BUILDDIR)/$(lang)/$(builder); \
+	mkdir -p $(BUILDDIR)/$(lang) && echo "$$docs" > $(BUILDDIR)/$(lang)/$(builder).docs.new
 	$(call SPHINX_BUILD,$(builder),$(lang))
+	mv $(BUILDDIR)/$(lang)/$(builder).docs.new $(BUILDDIR)/$(lang)/$(builder).docs
 	touch $@
 
 $(DISTDIR)/html/%/index.html: $(BUILDDIR)/%/html.stamp
@@ -235,6 +243,13 @@ covers: setup
 check: all i18n-check
 	$(BIN)/python _ext/check_links.py $(DISTDIR)/html $(foreach l,$(LANGS),$(DISTDIR)/mlops-handbook-$(l).epub)
 	$(BIN)/python _ext/epub_check.py $(foreach l,$(LANGS),$(DISTDIR)/mlops-handbook-$(l).epub)
+	$(BIN)/python _ext/anchors.py check $(SOURCEDIR)/anchors.json $(foreach l,$(LANGS),$(DISTDIR)/html/$(l))
+
+# Rewrite the manifest of public anchors after adding chapters, sections,
+# figures or glossary terms (removing one fails `make check`).
+.PHONY: anchors
+anchors: $(DISTDIR)/html/es/index.html
+	$(BIN)/python _ext/anchors.py write $(SOURCEDIR)/anchors.json $(DISTDIR)/html/es
 
 # Tests
 # -----

@@ -13,6 +13,7 @@ in ``EDITIONS`` and applied in a ``config-inited`` handler, because
 
 from __future__ import annotations
 
+import os
 import sys
 import tomllib
 from pathlib import Path
@@ -108,7 +109,16 @@ extensions = [
     "glossary_check",
     "diagrams",
     "editions",
+    "chapter_citation",
+    "pdf_destinations",
+    "anchors",
+    "sphinx_copybutton",
 ]
+
+# Where the HTML editions are published (https://host/path, without the
+# language): chapter citations, citation_* meta tags and canonical links use
+# it.  Unset, citations carry no URL at all.
+citation_base_url = os.environ.get("HANDBOOK_BASE_URL", "").rstrip("/")
 
 # Editions whose catalogs are complete and that `make` publishes; the HTML
 # of each links to the same page in the others.
@@ -197,6 +207,14 @@ html_theme_options = {
     # pydata-sphinx-theme would otherwise ask a server for a version list.
     "check_switcher": False,
 }
+
+# Public anchors (chapters, sections, figures, glossary terms) and renamed
+# documents, checked by `make check`; the HTML builds write a redirect page
+# for each renamed document (see _ext/anchors.py).
+anchors_manifest = "book/anchors.json"
+
+# Copy buttons only on the chapters' BibTeX citations (chapter_citation).
+copybutton_selector = "div.citation-bibtex pre"
 
 # Options for LaTeX output
 # ------------------------
@@ -298,6 +316,8 @@ def _apply_edition(app, config) -> None:
     config.html_title = ed["short_title"]
     config.numfig_format = {"figure": ed["figure_format"]}
     config.today_fmt = ed["today_fmt"]
+    if config.citation_base_url:
+        config.html_baseurl = f"{config.citation_base_url}/{lang}/"
     config.epub_accessibility = {
         **config.epub_accessibility,
         "schema:accessibilitySummary": [ed["accessibility_summary"]],

@@ -66,13 +66,14 @@ class FixtureBook:
         self.build = tmp / "build"
         self.dist = tmp / "dist"
 
-    def make(self, *targets: str) -> Run:
+    def make(self, *targets: str, env: dict | None = None) -> Run:
         cmd = ["make", "--no-print-directory", *targets,
                f"SOURCEDIR={self.src}", f"CONFDIR={self.src}",
                f"BUILDDIR={self.build}", f"DISTDIR={self.dist}",
                f"LOCALEDIR={self.src / 'locales'}"]
         proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True,
-                              env={**os.environ, "SPHINXOPTS": "-W --keep-going -n -q"})
+                              env={**os.environ, "SPHINXOPTS": "-W --keep-going -n -q",
+                                   **(env or {})})
         return Run(proc.returncode, proc.stdout + proc.stderr)
 
     def edit(self, name: str, old: str, new: str) -> None:

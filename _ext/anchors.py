@@ -1,0 +1,144 @@
+"""Public anchors that never move: the manifest, its check, and redirects.
+
+``book/anchors.json`` lists every anchor that people may link to: each
+chapter, section and figure label and each glossary term, as
+``<document>#<id>``, plus ``moved``: documents that were renamed, old name
+to new name.
+
+    python _ext/anchors.py write book/anchors.json dist/html/es   # regenerate
+    python _ext/anchors.py check book/anchors.json dist/html/es dist/html/en
+
+``write`` reads the built inventory (objects.inv) with Sphinx's own reader.
+``check`` fails, naming each one, when an anchor of the manifest is not in a
+built edition, unless its document is recorded in ``moved`` and the new
+document has the anchor.  As a Sphinx extension, this module writes a
+redirect page (``<old>.html`` to ``<new>.html``, fragment kept) for each
+moved document in every HTML build.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import sys
+from pathlib import Path
+
+PUBLIC = ("cap-", "sec-", "fig-")
+
+
+def load(path: Path) -> dict:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data.setdefault("moved", {})
+    return data
+
+
+def inventory_anchors(site: Path) -> list[str]:
+    from sphinx.util.inventory import InventoryFile
+
+    inv = InventoryFile.loads((site / "objects.inv").read_bytes(), uri="")
+    anchors = []
+    for (domain_role), entries in inv.data.items():
+        for name, item in entries.items():
+            uri = item.uri
+            doc, _, frag = uri.partition("#")
+            doc = doc.removesuffix(".html")
+            if domain_role == "std:label" and name.startswith(PUBLIC):
+                anchors.append(f"{doc}#{frag or name}")
+            elif domain_role == "std:term":
+                anchors.append(f"{doc}#{frag}")
+    return sorted(set(anchors))
+
+
+def write(manifest: Path, site: Path) -> int:
+    old = load(manifest) if manifest.exists() else {"moved": {}}
+    data = {
+        "about": "Public anchors of the handbook (document#id); see _ext/anchors.py. "
+                 "Regenerate with 'make anchors' after adding some; never remove "
+                 "one: record renamed documents in 'moved'.",
+        "anchors": inventory_anchors(site),
+        "moved": old["moved"],
+    }
+    manifest.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"{manifest}: {len(data['anchors'])} anchors")
+    return 0
+
+
+def _ids(page: Path) -> set[str]:
+    from lxml import html as lhtml
+
+    tree = lhtml.fromstring(page.read_bytes())
+    return {el.get("id") for el in tree.iter() if isinstance(el.tag, str) and el.get("id")}
+
+
+def check(manifest: Path, sites: list[Path]) -> list[str]:
+    data = load(manifest)
+    problems = []
+    for site in sites:
+        cache = {}
+        for anchor in data["anchors"]:
+            doc, _, ident = anchor.partition("#")
+            target = data["moved"].get(doc, doc)
+            page = site / f"{target}.html"
+            if target not in cache:
+                cache[target] = _ids(page) if page.exists() else None
+            if cache[target] is None:
+                problems.append(f"{manifest}: anchor {anchor!r} disappeared from {site}: "
+                                f"no page {target}.html (record a renamed document in "
+                                f"\"moved\")")
+            elif ident not in cache[target]:
+                problems.append(f"{manifest}: anchor {anchor!r} disappeared from {site}: "
+                                f"no id {ident!r} in {target}.html")
+            if doc != target and not (site / f"{doc}.html").exists():
+                problems.append(f"{manifest}: moved document {doc!r} has no redirect page "
+                                f"{site}/{doc}.html")
+    return problems
+
+
+# As a Sphinx extension: redirect pages for moved documents
+# ---------------------------------------------------------
+
+REDIRECT = """<!DOCTYPE html>
+<html lang="{lang}"><head><meta charset="utf-8" />
+<title>{new}</title>
+<link rel="canonical" href="{new}.html" />
+<meta http-equiv="refresh" content="0; url={new}.html" />
+<script>location.replace("{new}.html" + location.hash);</script>
+</head><body><p><a href="{new}.html">{new}.html</a></p></body></html>
+"""
+
+
+def write_redirects(app, exception) -> None:
+    if exception or app.builder.name not in ("html", "dirhtml") or not app.config.anchors_manifest:
+        return
+    manifest = Path(app.confdir, app.config.anchors_manifest)
+    if not manifest.exists():
+        return
+    for old, new in load(manifest)["moved"].items():
+        page = REDIRECT.format(lang=html.escape(app.config.language), new=html.escape(new))
+        (Path(app.outdir) / f"{old}.html").write_text(page, encoding="utf-8")
+
+
+def setup(app) -> dict:
+    app.add_config_value("anchors_manifest", "", "html", types=[str])
+    app.connect("build-finished", write_redirects)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) < 3 or argv[0] not in ("write", "check"):
+        print(__doc__.split("\n\n")[2], file=sys.stderr)
+        return 2
+    manifest, sites = Path(argv[1]), [Path(a) for a in argv[2:]]
+    if argv[0] == "write":
+        return write(manifest, sites[0])
+    problems = check(manifest, sites)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} public anchor(s) lost", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
