@@ -93,7 +93,9 @@ PUBLISH_DIR  = mkdir -p $(dir $(2)) && rm -rf $(2).new $(2).old \
 .PHONY: help
 help:
 	@echo "Targets (LANG=es|en picks one edition; LANGS lists the editions of 'all'):"
-	@echo "  all          set up, then build HTML, PDF and EPUB of every edition (default)"
+	@echo "  all, dist    set up, then build every artifact of every edition (default):"
+	@echo "               PDF, EPUB, HTML site and its zip, objects.inv, SHA256SUMS"
+	@echo "  release      versioned copies in $(DISTDIR)/release/ (version from pyproject.toml)"
 	@echo "  html         HTML site of one edition   -> $(DISTDIR)/html/<lang>/"
 	@echo "  pdf          PDF of one edition         -> $(DISTDIR)/mlops-handbook-<lang>.pdf"
 	@echo "  epub         EPUB of one edition        -> $(DISTDIR)/mlops-handbook-<lang>.epub"
@@ -163,17 +165,22 @@ $(BUILDDIR)/%.stamp: $(SOURCES) | setup
 	mv $(BUILDDIR)/$(lang)/$(builder).docs.new $(BUILDDIR)/$(lang)/$(builder).docs
 	touch $@
 
+# Each artifact passes its gates (_ext/check_artifacts.py, EPUBCheck) before
+# it replaces the published one.
 $(DISTDIR)/html/%/index.html: $(BUILDDIR)/%/html.stamp
+	$(BIN)/python _ext/check_artifacts.py html $(BUILDDIR)/$*/html $*
 	$(call PUBLISH_DIR,$(BUILDDIR)/$*/html,$(DISTDIR)/html/$*)
 	rm -f $(DISTDIR)/html/$*/.buildinfo
 	touch $@
 
 $(DISTDIR)/mlops-handbook-%.pdf: $(BUILDDIR)/%/latex.stamp
 	$(BIN)/python _ext/latex_run.py $(BUILDDIR)/$*/latex/mlops-handbook.tex
+	$(BIN)/python _ext/check_artifacts.py pdf $(BUILDDIR)/$*/latex/mlops-handbook.pdf $*
 	$(call PUBLISH_FILE,$(BUILDDIR)/$*/latex/mlops-handbook.pdf,$@)
 
 $(DISTDIR)/mlops-handbook-%.epub: $(BUILDDIR)/%/epub.stamp
 	$(BIN)/python _ext/epub_check.py $(BUILDDIR)/$*/epub/mlops-handbook.epub
+	$(BIN)/python _ext/check_artifacts.py epub $(BUILDDIR)/$*/epub/mlops-handbook.epub $*
 	$(call PUBLISH_FILE,$(BUILDDIR)/$*/epub/mlops-handbook.epub,$@)
 
 # The site's root page: a choice between the editions.
@@ -181,15 +188,51 @@ $(DISTDIR)/html/index.html: $(CONFDIR)/conf.py _ext/language_index.py | setup
 	mkdir -p $(dir $@)
 	$(BIN)/python _ext/language_index.py $@ $(LANGS)
 
-.PHONY: html pdf epub latex all
+# Each HTML edition offers its own PDF and EPUB for download (the sidebar
+# links to them), so they are copied into it, and into its zip.
+$(DISTDIR)/html/%/.downloads: $(DISTDIR)/html/%/index.html \
+                              $(DISTDIR)/mlops-handbook-%.pdf $(DISTDIR)/mlops-handbook-%.epub
+	$(foreach f,mlops-handbook-$*.pdf mlops-handbook-$*.epub,\
+	  $(call PUBLISH_FILE,$(DISTDIR)/$(f),$(DISTDIR)/html/$*/$(f)) &&) true
+	touch $@
+
+# The HTML site of one edition as a zip that works from disk (file://).
+$(DISTDIR)/mlops-handbook-%-html.zip: $(DISTDIR)/html/%/.downloads
+	$(BIN)/python _ext/release.py zip $(DISTDIR)/html/$* mlops-handbook-$* $@
+
+# The edition's intersphinx inventory, for projects that link to it.
+$(DISTDIR)/mlops-handbook-%-objects.inv: $(DISTDIR)/html/%/index.html
+	$(call PUBLISH_FILE,$(DISTDIR)/html/$*/objects.inv,$@)
+
+ARTIFACTS = $(foreach l,$(LANGS),mlops-handbook-$(l).pdf mlops-handbook-$(l).epub \
+                                 mlops-handbook-$(l)-html.zip mlops-handbook-$(l)-objects.inv)
+
+# The checksums close a release: written only once the formats agree
+# (every chapter, figure, term and reference in HTML, PDF and EPUB).
+$(DISTDIR)/SHA256SUMS: $(addprefix $(DISTDIR)/,$(ARTIFACTS))
+	$(BIN)/python _ext/check_artifacts.py all $(DISTDIR) $(BUILDDIR) $(LANGS)
+	cd $(DISTDIR) && sha256sum $(ARTIFACTS) > SHA256SUMS.tmp && mv SHA256SUMS.tmp SHA256SUMS
+
+# Versioned copies for a release: mlops-handbook-<version>-<lang>.<ext>, the
+# version being the one in pyproject.toml.
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
+.PHONY: release
+release: dist
+	rm -rf $(DISTDIR)/release.new && mkdir -p $(DISTDIR)/release.new
+	$(foreach a,$(ARTIFACTS),cp $(DISTDIR)/$(a) \
+	  $(DISTDIR)/release.new/$(subst mlops-handbook-,mlops-handbook-$(VERSION)-,$(a)) &&) true
+	cd $(DISTDIR)/release.new && sha256sum * > SHA256SUMS
+	rm -rf $(DISTDIR)/release && mv $(DISTDIR)/release.new $(DISTDIR)/release
+	@echo "release $(VERSION): $(DISTDIR)/release/"
+
+.PHONY: html pdf epub latex all dist
 html:  $(DISTDIR)/html/$(BOOK_LANG)/index.html
 pdf:   $(DISTDIR)/mlops-handbook-$(BOOK_LANG).pdf
 epub:  $(DISTDIR)/mlops-handbook-$(BOOK_LANG).epub
 latex: $(BUILDDIR)/$(BOOK_LANG)/latex.stamp
-all: $(DISTDIR)/html/index.html \
-     $(foreach l,$(LANGS),$(DISTDIR)/html/$(l)/index.html \
-                          $(DISTDIR)/mlops-handbook-$(l).pdf \
-                          $(DISTDIR)/mlops-handbook-$(l).epub)
+all: dist
+dist: $(DISTDIR)/html/index.html $(DISTDIR)/SHA256SUMS \
+      $(foreach l,$(LANGS),$(DISTDIR)/html/$(l)/.downloads)
 
 # Authoring
 # ---------
@@ -244,6 +287,8 @@ check: all i18n-check
 	$(BIN)/python _ext/check_links.py $(DISTDIR)/html $(foreach l,$(LANGS),$(DISTDIR)/mlops-handbook-$(l).epub)
 	$(BIN)/python _ext/epub_check.py $(foreach l,$(LANGS),$(DISTDIR)/mlops-handbook-$(l).epub)
 	$(BIN)/python _ext/anchors.py check $(SOURCEDIR)/anchors.json $(foreach l,$(LANGS),$(DISTDIR)/html/$(l))
+	$(BIN)/python _ext/check_artifacts.py all $(DISTDIR) $(BUILDDIR) $(LANGS)
+	cd $(DISTDIR) && sha256sum --check --quiet SHA256SUMS
 
 # Rewrite the manifest of public anchors after adding chapters, sections,
 # figures or glossary terms (removing one fails `make check`).

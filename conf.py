@@ -166,8 +166,10 @@ diagram_mermaid_config = {
     # Verdana has nearly the same metrics where DejaVu is not installed.
     "themeVariables": {"fontFamily": "DejaVu Sans, Verdana, sans-serif",
                        "fontSize": "15px"},
-    # Same source, same ids: the SVG bytes do not change between builds.
+    # Same source, same bytes: fixed ids, and a fixed seed for the shapes
+    # that Mermaid draws with random jitter (the stadium of nivel-1).
     "deterministicIds": True,
+    "handDrawnSeed": 1,
 }
 
 # MyST
@@ -192,7 +194,7 @@ html_css_files = ["handbook.css"]
 # The book theme's sidebar plus the language switcher (_templates/).
 html_sidebars = {
     "**": ["navbar-logo.html", "search-button-field.html", "sbt-sidebar-nav.html",
-           "language-switcher.html"],
+           "downloads.html", "language-switcher.html"],
 }
 html_copy_source = False
 html_show_sourcelink = False

@@ -14,6 +14,8 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
 import sys
 import unicodedata
 from pathlib import Path
@@ -22,12 +24,31 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.transforms import SphinxTransform
+from sphinx.util import logging
 
 import i18n_stats
+
+logger = logging.getLogger(__name__)
 
 SOURCE_LANGUAGE = "es"
 LANGUAGE_NAMES = {"es": "Español", "en": "English", "pt": "Português",
                   "fr": "Français", "de": "Deutsch", "it": "Italiano"}
+
+
+def check_catalog_syntax(locale_dir: Path, lang: str) -> None:
+    """Sphinx reads a malformed catalog without a word and falls back to
+    Spanish; ``msgfmt --check`` names the file and line instead."""
+    for po in i18n_stats.catalogs(locale_dir, lang):
+        proc = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(po)],
+                              capture_output=True, text=True)
+        if proc.returncode == 0:
+            continue
+        for line in proc.stderr.splitlines():
+            match = re.match(r"(.+?):(\d+): (.*)", line)
+            if match:
+                logger.error(match.group(3), location=f"{match.group(1)}:{match.group(2)}")
+            elif line and "found" not in line:
+                logger.error(f"{po}: {line}")
 
 
 def report_completeness(app: Sphinx) -> None:
@@ -36,6 +57,8 @@ def report_completeness(app: Sphinx) -> None:
         return
     locale_dir = Path(app.srcdir, app.config.locale_dirs[0]).resolve() \
         if app.config.locale_dirs else None
+    if locale_dir is not None:
+        check_catalog_syntax(locale_dir, lang)
     if locale_dir is None or not i18n_stats.catalogs(locale_dir, lang):
         _notice(f"edition '{lang}': no catalogs in {locale_dir}/{lang}; "
                 f"the whole text stays in Spanish (make update-po LANGS={lang})")

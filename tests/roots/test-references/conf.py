@@ -15,3 +15,15 @@ latex_documents = [("index", "mlops-handbook.tex", project, author, "manual")]
 epub_basename = "mlops-handbook"
 epub_use_index = False
 epub_identifier = epub_uid = "libro-referencias"
+
+# What the release gates (_ext/check_artifacts.py) require of every
+# published PDF and EPUB: A4, a document language, accessibility metadata.
+extensions.append("epub_package")
+epub_accessibility = {
+    "schema:accessMode": ["textual"],
+    "schema:accessModeSufficient": ["textual"],
+    "schema:accessibilityFeature": ["structuralNavigation"],
+    "schema:accessibilityHazard": ["none"],
+    "schema:accessibilitySummary": ["Texto estructurado."],
+}
+latex_elements = {"papersize": "a4paper", "preamble": r"\hypersetup{pdflang={es-ES}}"}

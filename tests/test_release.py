@@ -1,0 +1,210 @@
+"""Release artifacts: complete, checksummed, gated, reproducible, safe.
+
+The gates of _ext/check_artifacts.py run on the real book, and each is fed
+a defect it must report.  Bad sources and an interrupted build must leave
+dist/ as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from pypdf import PdfWriter
+
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "_ext"))
+import check_artifacts  # noqa: E402
+
+sys.path.insert(0, str(ROOT))
+import conf  # noqa: E402
+
+LANGS = list(conf.EDITIONS)
+
+
+def artifacts(lang: str) -> list[str]:
+    return [f"mlops-handbook-{lang}.pdf", f"mlops-handbook-{lang}.epub",
+            f"mlops-handbook-{lang}-html.zip", f"mlops-handbook-{lang}-objects.inv"]
+
+
+def test_dist_has_every_artifact_with_checksums(book):
+    sums = dict(reversed(line.split("  ")) for line in
+                (book / "SHA256SUMS").read_text().splitlines())
+    assert sorted(sums) == sorted(a for lang in LANGS for a in artifacts(lang))
+    for name, digest in sums.items():
+        assert hashlib.sha256((book / name).read_bytes()).hexdigest() == digest, name
+
+
+def test_release_copies_carry_the_version(book):
+    proc = subprocess.run(["make", "-s", "release"], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    release = book / "release"
+    for lang in LANGS:
+        for name in artifacts(lang):
+            versioned = name.replace("mlops-handbook-", f"mlops-handbook-{conf.release}-")
+            assert (release / versioned).read_bytes() == (book / name).read_bytes()
+    check = subprocess.run(["sha256sum", "--check", "--quiet", "SHA256SUMS"], cwd=release)
+    assert check.returncode == 0
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_gate_passes_on_the_real_book(book, lang):
+    assert check_artifacts.check_language(book, ROOT / "_build", lang) == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_each_html_edition_links_to_its_pdf_and_epub(book, lang):
+    page = (book / "html" / lang / "index.html").read_text(encoding="utf-8")
+    for ext in ("pdf", "epub"):
+        assert f'href="mlops-handbook-{lang}.{ext}"' in page
+        assert (book / "html" / lang / f"mlops-handbook-{lang}.{ext}").read_bytes() == \
+            (book / f"mlops-handbook-{lang}.{ext}").read_bytes()
+
+
+def test_html_zip_works_from_disk_search_included(book, tmp_path):
+    with zipfile.ZipFile(book / "mlops-handbook-es-html.zip") as archive:
+        archive.extractall(tmp_path)
+    site = tmp_path / "mlops-handbook-es"
+    assert (site / "mlops-handbook-es.pdf").is_file()
+    proc = subprocess.run(
+        ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=10000",
+         "--dump-dom", (site / "search.html").as_uri() + "?q=reentrenamiento"],
+        capture_output=True, text=True, timeout=120)
+    assert 'href="glosario.html' in proc.stdout.split('id="search-results"')[-1], \
+        "searching the unzipped site from file:// found nothing"
+
+
+# The gates, each fed a defect
+# ----------------------------
+
+def test_epub_gate_reports_script_remote_resource_alt_and_metadata(book, tmp_path):
+    bad = tmp_path / "bad.epub"
+    with zipfile.ZipFile(book / "mlops-handbook-es.epub") as src, \
+            zipfile.ZipFile(bad, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "ventajas.xhtml":
+                data = data.replace(b"</body>", b'<script>1</script><img src="https://example.org/x.png" alt=""/></body>')
+            if item.filename.endswith(".opf"):
+                data = data.replace(b'property="schema:accessibilityHazard"', b'property="x"')
+            dst.writestr(item, data)
+    problems = "\n".join(check_artifacts.epub_text_and_problems(bad, "es")[1])
+    assert "ventajas.xhtml" in problems and "<script>" in problems
+    assert "remote resource https://example.org/x.png" in problems
+    assert "image without alt text" in problems
+    assert "no schema:accessibilityHazard metadata" in problems
+    assert check_artifacts.epub_text_and_problems(bad, "en")[1][0].endswith("dc:language is not 'en'")
+
+
+def test_pdf_gate_reports_paper_metadata_log_and_unresolved(tmp_path):
+    pdf = tmp_path / "bad.pdf"
+    writer = PdfWriter()
+    writer.add_blank_page(612, 792)  # US Letter
+    writer.write(pdf)
+    log = tmp_path / "bad.log"
+    log.write_text("Missing character: There is no ł in font x!\n"
+                   "Overfull \\hbox (12.5pt too wide) in paragraph at lines 10--12\n"
+                   "Overfull \\hbox (1.0pt too wide) in paragraph at lines 20--21\n")
+    problems = "\n".join(check_artifacts.pdf_text_and_problems(
+        pdf, "es", log, chapters=9, expected=conf.EDITIONS["es"])[1])
+    assert "not A4" in problems
+    assert "title None" in problems and "author None" in problems
+    assert "document language is not 'es'" in problems
+    assert "0 top-level outline entries for 9 chapters" in problems
+    assert "Missing character: There is no ł" in problems
+    assert "1 overfull boxes wider than 3.0 pt; worst: Overfull \\hbox (12.5pt too wide)" in problems
+
+
+def test_html_gate_reports_remote_assets_and_missing_lang(tmp_path):
+    site = tmp_path / "es"
+    site.mkdir()
+    (site / "x.html").write_text(
+        '<html><head><script src="https://cdn.example.org/a.js"></script>'
+        '<link rel="stylesheet" href="//fonts.example.org/f.css"></head><body></body></html>')
+    problems = "\n".join(check_artifacts.html_items_and_problems(site, "es")[1])
+    assert "lang=None, expected 'es'" in problems
+    assert "<script> from another host: https://cdn.example.org/a.js" in problems
+    assert "<link> from another host: //fonts.example.org/f.css" in problems
+
+
+def test_parity_gate_reports_what_a_format_dropped():
+    items = {"figure": ["Nivel 1: la canalización de entrenamiento se ejecuta sola."],
+             "term": ["registro de modelos"]}
+    problems = check_artifacts.parity(items, {
+        "book.pdf": "Figura 8.2: Nivel 1: la canali-\nzación de entrenamiento se ejecuta sola. registro de modelos",
+        "book.epub": "registro de modelos"})
+    assert problems == ["book.epub: figure missing: 'Nivel 1: la canalización de entrenamiento se ejecuta sola.'"]
+
+
+# Bad input and interruptions
+# ---------------------------
+
+@pytest.mark.parametrize("defect, old, new, expected", [
+    ("myst", "Otro párrafo.", "```{recuadro}\nUn aviso.\n```", "capitulo.md:9: WARNING: Unknown directive type: 'recuadro'"),
+    ("image", "Otro párrafo.", "![Un gráfico](no-existe.png)", "capitulo.md:9: WARNING: image file not readable: no-existe.png"),
+])
+def test_bad_source_stops_make_and_keeps_dist(fixture_book, defect, old, new, expected):
+    book = fixture_book("minimal")
+    assert book.make("html", "epub").returncode == 0
+    before = {p: p.read_bytes() for p in book.dist.rglob("*") if p.is_file()}
+    book.edit("capitulo.md", old, new)
+    run = book.make("html", "epub")
+    assert run.returncode != 0
+    assert expected in run.output, run.output
+    after = {p: p.read_bytes() for p in book.dist.rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_malformed_catalog_stops_the_build_with_file_and_line(fixture_book):
+    book = fixture_book("i18n")
+    po = book.src / "locales" / "en" / "LC_MESSAGES" / "index.po"
+    po.write_text(po.read_text(encoding="utf-8").replace('msgstr "Details"', 'msgstr "Details'),
+                  encoding="utf-8")
+    run = book.make("html", "LANG=en")
+    assert run.returncode != 0
+    assert "index.po:" in run.output and "ERROR: end-of-line within string" in run.output, run.output
+    assert not (book.dist / "html" / "en").exists()
+
+
+def test_interrupted_build_leaves_dist_as_it_was(fixture_book):
+    book = fixture_book("minimal")
+    assert book.make("html", "pdf").returncode == 0
+    before = {p: p.read_bytes() for p in book.dist.rglob("*") if p.is_file()}
+    book.edit("capitulo.md", "Otro párrafo.", "Otro párrafo, cambiado.")
+    cmd = ["make", "--no-print-directory", "html", "pdf", f"SOURCEDIR={book.src}",
+           f"CONFDIR={book.src}", f"BUILDDIR={book.build}", f"DISTDIR={book.dist}"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    time.sleep(4)  # mid-way: Sphinx done or LaTeX running
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    after = {p: p.read_bytes() for p in book.dist.rglob("*") if p.is_file()
+             and not p.name.endswith((".tmp", ".new"))}
+    assert after == before
+
+
+def test_two_clean_builds_are_byte_identical(tmp_path):
+    """Every artifact of every language, built twice from scratch into two
+    different folders (diagram cache included), byte for byte."""
+    digests = []
+    for run in ("one", "two"):
+        proc = subprocess.run(["make", "-s", "dist", f"BUILDDIR={tmp_path / run / 'build'}",
+                               f"DISTDIR={tmp_path / run / 'dist'}"],
+                              cwd=ROOT, capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+        dist = tmp_path / run / "dist"
+        digests.append({p.relative_to(dist).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+                        for p in sorted(dist.rglob("*")) if p.is_file()})
+    assert digests[0].keys() == digests[1].keys()
+    different = [name for name in digests[0] if digests[0][name] != digests[1][name]]
+    assert not different, f"not reproducible: {different}"
+    shutil.rmtree(tmp_path)
