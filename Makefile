@@ -54,10 +54,16 @@ SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 1700000
 export SOURCE_DATE_EPOCH
 export FORCE_SOURCE_DATE := 1
 
-# Everything a build reads; a change here makes the outputs stale.
+# Everything a build reads; a change here makes the outputs stale.  The
+# catalogs of a language (locales/<lang>/) matter to that language only, and
+# the command-line tools in _ext/ (checks, benchmark) to no build.
+TOOLS   := bench check_artifacts check_catalogs check_links spellcheck make_cover \
+           release language_index i18n_stats_cli
 SOURCES := $(CONFDIR)/conf.py $(wildcard requirements.lock package-lock.json) \
-           $(shell find $(SOURCEDIR) _ext _static _templates locales -type f \
-                     -not -name '*.mo' -not -path '*/__pycache__/*' 2>/dev/null)
+           $(shell find $(SOURCEDIR) _ext _static _templates -type f \
+                     -not -path '*/__pycache__/*' $(foreach t,$(TOOLS),-not -name $(t).py) \
+                     2>/dev/null)
+CATALOGS = $(shell find $(LOCALEDIR)/$(1) -type f -not -name '*.mo' 2>/dev/null)
 
 # System packages (Debian/Ubuntu) that the build needs.
 APT_PACKAGES := texlive-xetex texlive-latex-recommended texlive-latex-extra \
@@ -80,7 +86,7 @@ SPHINX_BUILD = $(SPHINXBUILD) -b $(1) -c $(CONFDIR) \
 	-d $(BUILDDIR)/$(2)/doctrees/$(1) -D language=$(2) -j $(JOBS) \
 	$(if $(call EXT_CHANGED,$(1),$(2)),-E) \
 	$(SPHINXOPTS) $(SOURCEDIR) $(BUILDDIR)/$(2)/$(1)
-EXT_CHANGED = $(shell find _ext -name '*.py' \
+EXT_CHANGED = $(shell find _ext -name '*.py' $(foreach t,$(TOOLS),-not -name $(t).py) \
 	-newer $(BUILDDIR)/$(2)/doctrees/$(1)/environment.pickle 2>/dev/null | head -1)
 
 # Copy file $(1) to $(2) through a temporary name in the same folder.
@@ -111,6 +117,7 @@ help:
 	@echo "  setup        virtual environment, Python packages and system packages"
 	@echo "  system-deps  install the Debian/Ubuntu packages (apt, as root or with sudo)"
 	@echo "  covers       redraw the EPUB covers (_static/cover/*.png) with Chromium"
+	@echo "  bench        benchmark -> _build/bench/bench.md (BENCHOPTS=--skip-scaling)"
 	@echo "  clean        remove $(BUILDDIR)/ and $(DISTDIR)/"
 
 # Set-up
@@ -149,7 +156,8 @@ system-deps:
 
 # The one build rule: $(BUILDDIR)/<lang>/<builder>.stamp
 .PRECIOUS: $(BUILDDIR)/%.stamp
-$(BUILDDIR)/%.stamp: $(SOURCES) | setup
+.SECONDEXPANSION:
+$(BUILDDIR)/%.stamp: $(SOURCES) $$(call CATALOGS,$$(firstword $$(subst /, ,$$*))) | setup
 	$(eval lang    := $(word 1,$(subst /, ,$*)))
 	$(eval builder := $(word 2,$(subst /, ,$*)))
 	@# The EPUB packs whatever is in its output folder: start it empty so
@@ -302,6 +310,12 @@ anchors: $(DISTDIR)/html/es/index.html
 .PHONY: test
 test: check
 	$(BIN)/python -m pytest $(PYTESTOPTS)
+
+# Benchmark: cold, no-op and incremental builds, stages, diagrams, scaling
+# (writes _build/bench/bench.md and bench.json; takes a while).
+.PHONY: bench
+bench: setup
+	$(BIN)/python _ext/bench.py $(BENCHOPTS)
 
 .PHONY: clean
 clean:

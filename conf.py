@@ -115,6 +115,14 @@ extensions = [
     "sphinx_copybutton",
 ]
 
+# The benchmark's baseline only (_ext/bench.py): the stock
+# sphinxcontrib-mermaid, one mmdc (one Chromium) per diagram and builder.
+# The variable holds the puppeteer configuration that points it to Chromium.
+if os.environ.get("HANDBOOK_STOCK_DIAGRAMS"):
+    extensions[extensions.index("diagrams")] = "sphinxcontrib.mermaid"
+    mermaid_cmd = str(ROOT / "node_modules" / ".bin" / "mmdc")
+    mermaid_params = ["-p", os.environ["HANDBOOK_STOCK_DIAGRAMS"], "--pdfFit"]
+
 # Where the HTML editions are published (https://host/path, without the
 # language): chapter citations, citation_* meta tags and canonical links use
 # it.  Unset, citations carry no URL at all.

@@ -155,7 +155,7 @@ def render(jobs: list[tuple[Diagram, str]], settings: Settings, *, label: str = 
         "options": _node_options(settings),
         "jobs": [
             {"key": key, "code": diagram.code, "format": fmt,
-             "out": str(path.with_name(path.name + ".raw"))}
+             "out": str(path.with_name(f"{path.name}.{os.getpid()}.raw"))}
             for key, (diagram, fmt, path) in todo.items()
         ],
     }
@@ -182,7 +182,7 @@ def render(jobs: list[tuple[Diagram, str]], settings: Settings, *, label: str = 
         done += 1
         where = f"{diagram.source}:{diagram.line}"
         if result["ok"]:
-            raw = path.with_name(path.name + ".raw")
+            raw = path.with_name(f"{path.name}.{os.getpid()}.raw")
             _finish(raw, path, fmt)
             settings.log(f"{prefix}: [{cached + done}/{total}] rendered {fmt} "
                          f"of {where}")
@@ -226,7 +226,8 @@ def _finish(raw: Path, path: Path, fmt: str) -> None:
         data = _deterministic_pdf(data)
     elif fmt == "svg":
         data = _clean_svg(data)
-    tmp = path.with_name(path.name + ".tmp")
+    # Two builds (make -j) may render the same diagram: own temporary names.
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)
     raw.unlink()

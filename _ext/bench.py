@@ -1,0 +1,359 @@
+"""Benchmark of the build pipeline: where the time goes, measured side by side.
+
+Usage: python _ext/bench.py [--scales 1,10,50] [--skip-scaling]
+       (``make bench``)
+
+Everything runs in one go on this machine, into ``_build/bench/`` (the
+real ``_build`` and ``dist`` are not touched), and the results are written
+to ``_build/bench/bench.md`` (a table) and ``_build/bench/bench.json``:
+
+1. cold: ``make dist`` from nothing (empty diagram cache), sequential and
+   with ``make -j2``; the baseline: the same formats built by plain
+   ``sphinx-build`` (and ``make -C latex`` for the PDF) with the stock
+   sphinxcontrib-mermaid settings, i.e. one Chromium per diagram and per
+   builder (HANDBOOK_STOCK_DIAGRAMS=1 in conf.py);
+2. no-op: ``make dist`` again;
+3. edits: one paragraph of a Spanish chapter, then one paragraph of an
+   English catalog; what was redone (Sphinx builders, LaTeX runs, diagram
+   renders) and how long it took;
+4. stages: each builder and language, diagram rendering, LaTeX passes and
+   the gates, timed one by one from a clean build folder;
+5. diagrams: cold time per diagram, stock (one ``mmdc`` per diagram) vs
+   batch (one Chromium for all), and a warm pass (nothing rendered);
+6. scaling: synthetic books made of the real chapters repeated N times
+   (labels, figures and diagrams made unique), HTML and PDF build times
+   with ``-j 1`` and ``-j auto``, and a linear fit.
+
+No timing is asserted anywhere: these are figures to read, not tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "_build" / "bench"
+PY = ROOT / ".venv" / "bin" / "python"
+SPHINX = ROOT / ".venv" / "bin" / "sphinx-build"
+LANGS = ["es", "en"]
+
+
+def run(cmd, *, env=None, cwd=ROOT, check=True) -> tuple[float, str]:
+    start = time.monotonic()
+    proc = subprocess.run(cmd, cwd=cwd, env={**os.environ, **(env or {})},
+                          capture_output=True, text=True)
+    elapsed = time.monotonic() - start
+    if check and proc.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(map(str, cmd))}\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
+    return elapsed, proc.stdout + proc.stderr
+
+
+def make(*args, build: Path, dist: Path, source: Path = ROOT / "book", env=None, check=True):
+    return run(["make", "--no-print-directory", *args, f"BUILDDIR={build}", f"DISTDIR={dist}",
+                f"SOURCEDIR={source}"], env=env, check=check)
+
+
+def renders(build: Path) -> int:
+    log = build / "diagram-cache" / "renders.log"
+    return len(log.read_text().splitlines()) if log.exists() else 0
+
+
+def stamps(build: Path) -> dict[str, float]:
+    found = {str(p.relative_to(build)): p.stat().st_mtime for p in build.glob("*/*.stamp")}
+    for lang in LANGS:
+        pdf = build / lang / "latex" / "mlops-handbook.pdf"
+        if pdf.exists():
+            found[f"{lang}/latex-run"] = pdf.stat().st_mtime
+    return found
+
+
+def redone(before: dict, after: dict) -> list[str]:
+    return sorted(k.replace(".stamp", "") for k in after if after[k] != before.get(k))
+
+
+# 1-3: cold, baseline, no-op, edits
+# ---------------------------------
+
+def bench_pipeline(results: dict) -> None:
+    for jobs in ("1", "2"):
+        build, dist = BENCH / f"cold-j{jobs}" / "build", BENCH / f"cold-j{jobs}" / "dist"
+        shutil.rmtree(build.parent, ignore_errors=True)
+        seconds, _ = make(f"-j{jobs}", "dist", build=build, dist=dist)
+        results[f"cold make -j{jobs}"] = seconds
+        print(f"cold make -j{jobs}: {seconds:.1f} s", flush=True)
+
+    build, dist = BENCH / "cold-j1" / "build", BENCH / "cold-j1" / "dist"
+    seconds, _ = make("dist", build=build, dist=dist)
+    results["no-op make"] = seconds
+
+    work = BENCH / "edit-book"
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.copytree(ROOT / "book", work)
+    make("dist", build=build, dist=dist, source=work)  # same sources, other folder
+    before, rendered = stamps(build), renders(build)
+    chapter = work / "ventajas.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace(
+        "entre ellas:", "entre ellas, sobre todo:", 1), encoding="utf-8")
+    seconds, _ = make("dist", build=build, dist=dist, source=work)
+    results["edit one Spanish paragraph"] = seconds
+    results["edit one Spanish paragraph: redone"] = redone(before, stamps(build))
+    results["edit one Spanish paragraph: diagrams rendered"] = renders(build) - rendered
+
+    before, rendered = stamps(build), renders(build)
+    catalog = ROOT / "locales" / "en" / "LC_MESSAGES" / "ventajas.po"
+    original = catalog.read_bytes()
+    try:
+        catalog.write_bytes(original.replace(b"among them:", b"among them, above all:", 1))
+        seconds, _ = make("dist", build=build, dist=dist, source=work)
+    finally:
+        catalog.write_bytes(original)
+    results["edit one English paragraph (catalog)"] = seconds
+    results["edit one English paragraph: redone"] = redone(before, stamps(build))
+    results["edit one English paragraph: diagrams rendered"] = renders(build) - rendered
+    make("dist", build=build, dist=dist, source=work)  # back to the committed catalog
+
+
+def baseline(results: dict) -> None:
+    """The same three formats per language, by hand, with the stock
+    sphinxcontrib-mermaid (one mmdc, hence one Chromium, per diagram)."""
+    out = BENCH / "baseline"
+    shutil.rmtree(out, ignore_errors=True)
+    puppeteer = out / "puppeteer.json"
+    out.mkdir(parents=True)
+    puppeteer.write_text(json.dumps({"executablePath": "/usr/bin/chromium",
+                                     "args": ["--no-sandbox"] if os.geteuid() == 0 else []}))
+    env = {"HANDBOOK_STOCK_DIAGRAMS": str(puppeteer), "PYTHONPATH": str(ROOT / "_ext"),
+           "PUPPETEER_SKIP_DOWNLOAD": "1", "LC_ALL": "C.UTF-8",
+           "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "1767225600")}
+    total = 0.0
+    for lang in LANGS:
+        for builder in ("html", "latex", "epub"):
+            seconds, _ = run([str(SPHINX), "-b", builder, "-q", "-D", f"language={lang}",
+                              "-c", str(ROOT), str(ROOT / "book"), str(out / lang / builder)], env=env)
+            total += seconds
+        seconds, _ = run(["make", "-C", str(out / lang / "latex"), "all-pdf",
+                          "LATEXMKOPTS=-silent -interaction=nonstopmode"], env=env)
+        total += seconds
+    results["baseline: plain sphinx-build + latexmk, stock mermaid"] = total
+    print(f"baseline: {total:.1f} s", flush=True)
+
+
+# 4: stages
+# ---------
+
+def bench_stages(results: dict) -> None:
+    build, dist = BENCH / "stages" / "build", BENCH / "stages" / "dist"
+    shutil.rmtree(build.parent, ignore_errors=True)
+    stages = {}
+    for lang in LANGS:
+        for builder in ("html", "latex", "epub"):
+            seconds, output = make(f"{build}/{lang}/{builder}.stamp", build=build, dist=dist)
+            rendered = sum(float(m) for m in re.findall(r"rendered \d+ in ([\d.]+) s", output))
+            stages[f"sphinx {builder} ({lang})"] = seconds - rendered
+            stages[f"diagrams for {builder} ({lang})"] = rendered
+        seconds, _ = run([str(PY), "_ext/latex_run.py", str(build / lang / "latex" / "mlops-handbook.tex")])
+        stages[f"LaTeX passes ({lang})"] = seconds
+        seconds, _ = run([str(PY), "_ext/epub_check.py", str(build / lang / "epub" / "mlops-handbook.epub")])
+        stages[f"EPUBCheck ({lang})"] = seconds
+    make("dist", build=build, dist=dist)
+    seconds, _ = run([str(PY), "_ext/check_artifacts.py", "all", str(dist), str(build), *LANGS])
+    stages["release gates (all languages)"] = seconds
+    seconds, _ = run([str(PY), "_ext/check_links.py", str(dist / "html"),
+                      *[str(dist / f"mlops-handbook-{l}.epub") for l in LANGS]])
+    stages["link check"] = seconds
+    results["stages"] = stages
+
+
+# 5: diagrams
+# -----------
+
+def bench_diagrams(results: dict) -> None:
+    sys.path.insert(0, str(ROOT / "_ext"))
+    sys.path.insert(0, str(ROOT))
+    import conf
+    import diagram_renderer as renderer
+
+    sources = sorted(p for p in (ROOT / "book" / "diagramas").glob("*.mmd")
+                     if len(p.suffixes) == 1)
+    diagrams = [renderer.Diagram(p.read_text(encoding="utf-8"), str(p), 1) for p in sources]
+    cache = BENCH / "diagram-cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    settings = renderer.Settings(cache_dir=cache, mermaid_config=conf.diagram_mermaid_config,
+                                 log=lambda line: None)
+    start = time.monotonic()
+    renderer.render([(d, "svg") for d in diagrams], settings)
+    batch = time.monotonic() - start
+    start = time.monotonic()
+    renderer.render([(d, "svg") for d in diagrams], settings)
+    warm = time.monotonic() - start
+
+    config = BENCH / "mermaid-config.json"
+    config.write_text(json.dumps(conf.diagram_mermaid_config))
+    puppeteer = BENCH / "puppeteer.json"
+    puppeteer.write_text(json.dumps({"executablePath": "/usr/bin/chromium",
+                                     "args": ["--no-sandbox"] if os.geteuid() == 0 else []}))
+    stock = 0.0
+    for source in sources:
+        seconds, _ = run([str(ROOT / "node_modules" / ".bin" / "mmdc"), "-q", "-i", str(source),
+                          "-o", str(BENCH / f"{source.stem}.svg"), "-c", str(config),
+                          "-p", str(puppeteer)], env={"PUPPETEER_SKIP_DOWNLOAD": "1"})
+        stock += seconds
+    n = len(sources)
+    results["diagrams"] = {
+        "count": n,
+        "stock mmdc per diagram (s)": stock / n,
+        "batch, one Chromium, cold (s per diagram)": batch / n,
+        "warm, all cached (s total)": warm,
+        "speed-up cold": stock / batch,
+    }
+    print(f"diagrams: stock {stock / n:.2f} s, batch {batch / n:.2f} s per diagram", flush=True)
+
+
+# 6: scaling
+# ----------
+
+LABEL = re.compile(r"\b((?:cap|sec|fig)-[a-z0-9-]+)")
+
+
+def synthetic_book(factor: int) -> Path:
+    """The real book with its chapters (and their diagrams) repeated."""
+    book = BENCH / f"scale-{factor}" / "book"
+    shutil.rmtree(book.parent, ignore_errors=True)
+    shutil.copytree(ROOT / "book", book)
+    index = (book / "index.md").read_text(encoding="utf-8")
+    chapters = re.search(r":numbered:\n\n(.*?)\n```", index, re.S).group(1).split()
+    added = []
+    for copy in range(2, factor + 1):
+        for name in chapters:
+            text = (ROOT / "book" / f"{name}.md").read_text(encoding="utf-8")
+            text = LABEL.sub(lambda m: f"{m.group(1)}-k{copy}", text)
+            text = re.sub(r"\{cite:p\}`[^`]*`", "", text)  # one citation per entry is enough
+            text = re.sub(r"```\{mermaid\} diagramas/([a-z0-9-]+)\.mmd",
+                          lambda m: f"```{{mermaid}} diagramas/{m.group(1)}-k{copy}.mmd", text)
+            (book / f"{name}-k{copy}.md").write_text(text, encoding="utf-8")
+            added.append(f"{name}-k{copy}")
+        for mmd in (ROOT / "book" / "diagramas").glob("*.mmd"):
+            stem, _, rest = mmd.name.partition(".")
+            (book / "diagramas" / f"{stem}-k{copy}.{rest}").write_text(
+                mmd.read_text(encoding="utf-8") + f"%% copy {copy}\n", encoding="utf-8")
+    index = index.replace(chapters[-1] + "\n```", chapters[-1] + "\n" + "\n".join(added) + "\n```", 1)
+    (book / "index.md").write_text(index, encoding="utf-8")
+    return book
+
+
+def bench_scaling(results: dict, factors: list[int]) -> None:
+    rows = []
+    for factor in factors:
+        book = synthetic_book(factor)
+        build = book.parent / "build"
+        out = {"factor": factor, "chapters": 9 * factor, "diagrams": 8 * factor}
+        # Diagrams once (not timed here: measured above), then builds only.
+        make(f"{build}/es/html.stamp", f"{build}/es/latex.stamp", build=build,
+             dist=book.parent / "dist", source=book, env={"SPHINXOPTS": "-q"})
+        for jobs in ("1", "auto"):
+            for builder in ("html", "latex"):
+                shutil.rmtree(build / "es" / builder, ignore_errors=True)
+                shutil.rmtree(build / "es" / "doctrees" / builder, ignore_errors=True)
+                (build / "es" / f"{builder}.stamp").unlink(missing_ok=True)
+                seconds, _ = make(f"{build}/es/{builder}.stamp", f"JOBS={jobs}", build=build,
+                                  dist=book.parent / "dist", source=book, env={"SPHINXOPTS": "-q"})
+                out[f"sphinx {builder} -j {jobs}"] = seconds
+        seconds, _ = run([str(PY), "_ext/latex_run.py", str(build / "es" / "latex" / "mlops-handbook.tex")])
+        out["LaTeX to PDF"] = seconds
+        out["pages"] = int(re.search(r"Pages:\s+(\d+)", run(["pdfinfo", str(build / "es" / "latex" / "mlops-handbook.pdf")])[1]).group(1))
+        rows.append(out)
+        print(f"scale {factor}x: {out}", flush=True)
+        shutil.rmtree(book.parent / "dist", ignore_errors=True)
+    results["scaling"] = rows
+    if len(rows) >= 2:
+        fits = {}
+        for key in ("sphinx html -j 1", "sphinx html -j auto", "sphinx latex -j 1", "LaTeX to PDF"):
+            xs = [r["chapters"] for r in rows]
+            ys = [r[key] for r in rows]
+            mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+            slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+            intercept = my - slope * mx
+            ss_res = sum((y - (intercept + slope * x)) ** 2 for x, y in zip(xs, ys))
+            ss_tot = sum((y - my) ** 2 for y in ys) or 1.0
+            fits[key] = {"seconds per chapter": slope, "fixed seconds": intercept,
+                         "r2": 1 - ss_res / ss_tot}
+        results["scaling fit"] = fits
+
+
+# Report
+# ------
+
+def report(results: dict) -> str:
+    lines = [f"# Build benchmark", "",
+             f"Machine: {platform.node()}, {os.cpu_count()} cores, {platform.platform()}, "
+             f"Python {platform.python_version()}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
+             "", "| measurement | seconds |", "|---|---:|"]
+    for key, value in results.items():
+        if isinstance(value, float):
+            lines.append(f"| {key} | {value:.1f} |")
+    base = results.get("baseline: plain sphinx-build + latexmk, stock mermaid")
+    cold = results.get("cold make -j1")
+    if base and cold:
+        lines += ["", f"Full pipeline (gates, checks, both zips, sums) over the hand-written "
+                      f"baseline: **{cold / base:.2f}x** (cold, sequential)."]
+    if cold and "no-op make" in results:
+        lines.append(f"No-op make: {results['no-op make'] / cold * 100:.2f} % of the cold time.")
+    for key in ("edit one Spanish paragraph", "edit one English paragraph"):
+        if f"{key}: redone" in results:
+            lines.append(f"{key}: redone {', '.join(results[f'{key}: redone']) or 'nothing'}; "
+                         f"diagrams rendered: {results[f'{key}: diagrams rendered']}.")
+    if "stages" in results:
+        lines += ["", "| stage | seconds |", "|---|---:|"]
+        lines += [f"| {k} | {v:.1f} |" for k, v in results["stages"].items()]
+    if "diagrams" in results:
+        d = results["diagrams"]
+        lines += ["", f"Diagrams ({d['count']}): stock sphinxcontrib-mermaid/mmdc "
+                      f"{d['stock mmdc per diagram (s)']:.2f} s per diagram; batch in one Chromium "
+                      f"{d['batch, one Chromium, cold (s per diagram)']:.2f} s per diagram "
+                      f"({d['speed-up cold']:.1f}x); warm (all cached) {d['warm, all cached (s total)']:.2f} s in all."]
+    if "scaling" in results:
+        keys = [k for k in results["scaling"][0] if k not in ("factor",)]
+        lines += ["", "| " + " | ".join(["size"] + keys) + " |", "|" + "---|" * (len(keys) + 1)]
+        for row in results["scaling"]:
+            lines.append("| " + " | ".join([f"{row['factor']}x"] + [
+                f"{row[k]:.1f}" if isinstance(row[k], float) else str(row[k]) for k in keys]) + " |")
+        for key, fit in results.get("scaling fit", {}).items():
+            lines.append(f"- {key}: {fit['fixed seconds']:.1f} s + {fit['seconds per chapter']:.2f} s "
+                         f"per chapter (R² = {fit['r2']:.3f})")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scales", default="1,10,50")
+    parser.add_argument("--skip-scaling", action="store_true")
+    parser.add_argument("--only", default="", help="comma list: pipeline,baseline,stages,diagrams,scaling")
+    args = parser.parse_args(argv)
+    BENCH.mkdir(parents=True, exist_ok=True)
+    only = set(filter(None, args.only.split(",")))
+    results: dict = {}
+    steps = [("diagrams", bench_diagrams), ("pipeline", bench_pipeline), ("baseline", baseline),
+             ("stages", bench_stages)]
+    for name, step in steps:
+        if not only or name in only:
+            step(results)
+    if not args.skip_scaling and (not only or "scaling" in only):
+        bench_scaling(results, [int(f) for f in args.scales.split(",")])
+    (BENCH / "bench.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
+    text = report(results)
+    (BENCH / "bench.md").write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
