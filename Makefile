@@ -12,6 +12,9 @@ SHELL        := /bin/bash
 .SHELLFLAGS  := -eu -o pipefail -c
 .DEFAULT_GOAL := all
 .DELETE_ON_ERROR:
+# Published files are built through pattern chains (html/<lang>/index.html
+# -> .downloads -> zip); none of them is a disposable intermediate file.
+.SECONDARY:
 
 PYTHON       ?= python3
 VENV         ?= .venv

@@ -169,6 +169,8 @@ diagram_mermaid_config = {
     # renderers (and e-readers) drop.
     "htmlLabels": False,
     "flowchart": {"htmlLabels": False, "curve": "basis", "useMaxWidth": False,
+                  # Room for a subgraph's title inside its frame.
+                  "subGraphTitleMargin": {"top": 6, "bottom": 6},
                   "nodeSpacing": 30, "rankSpacing": 32, "wrappingWidth": 180},
     # DejaVu Sans is what the text is measured with (fonts-dejavu-core);
     # Verdana has nearly the same metrics where DejaVu is not installed.
@@ -277,7 +279,9 @@ book_matter = {
 epub_basename = "mlops-handbook"
 epub_theme = "epub"
 epub_tocdepth = 3
-epub_show_urls = "footnote"
+# As in the PDF: the references print every URL in full, and "footnote"
+# adds an empty "Footnotes" heading to pages without external links.
+epub_show_urls = "no"
 # The general index page is not valid XHTML for EPUBCheck.
 # https://github.com/sphinx-doc/sphinx/issues/12359
 epub_use_index = False
@@ -299,8 +303,9 @@ epub_accessibility = {
 # Options for internationalisation
 # --------------------------------
 
-# Resolved from the source folder (book/), hence the "..".
-locale_dirs = ["../locales/"]
+# Absolute, because Sphinx resolves it from the source folder, which the
+# tests and the benchmark move elsewhere (SOURCEDIR).
+locale_dirs = [str(ROOT / "locales")]
 gettext_compact = False
 gettext_uuid = False
 gettext_location = True

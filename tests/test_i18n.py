@@ -242,3 +242,14 @@ def test_update_po_is_deterministic(fixture_book):
     assert b'msgid "Un p\xc3\xa1rrafo nuevo."' in first
     assert book.make("update-po", "LANGS=en").returncode == 0
     assert _po(book).read_bytes() == first
+
+
+def test_i18n_stats_counts_fuzzy_as_not_translated(fixture_book):
+    book = fixture_book("i18n")
+    _change(_po(book), "Detalles", fuzzy=True)
+    _change(_po(book), "El modelo", msgstr="")
+    run = book.make("i18n-stats", "LANGS=en")
+    assert run.returncode == 0, run.output
+    # 6 messages: 4 translated, 1 fuzzy, 1 untranslated -> 66.7 %, not 83 %.
+    assert re.search(r"index\.po\s+4\s+1\s+1\s+0\s+67%", run.output), run.output
+    assert re.search(r"total\s+4\s+1\s+1\s+0\s+66\.7%", run.output), run.output
