@@ -101,8 +101,9 @@ def bench_pipeline(results: dict) -> None:
     make("dist", build=build, dist=dist, source=work)  # same sources, other folder
     before, rendered = stamps(build), renders(build)
     chapter = work / "ventajas.md"
-    chapter.write_text(chapter.read_text(encoding="utf-8").replace(
-        "entre ellas:", "entre ellas, sobre todo:", 1), encoding="utf-8")
+    text = chapter.read_text(encoding="utf-8")
+    assert "entre ellas:" in text, "the benchmark's chapter edit no longer applies"
+    chapter.write_text(text.replace("entre ellas:", "entre ellas, sobre todo:", 1), encoding="utf-8")
     seconds, _ = make("dist", build=build, dist=dist, source=work)
     results["edit one Spanish paragraph"] = seconds
     results["edit one Spanish paragraph: redone"] = redone(before, stamps(build))
@@ -112,7 +113,9 @@ def bench_pipeline(results: dict) -> None:
     catalog = ROOT / "locales" / "en" / "LC_MESSAGES" / "ventajas.po"
     original = catalog.read_bytes()
     try:
-        catalog.write_bytes(original.replace(b"among them:", b"among them, above all:", 1))
+        edited = original.replace(b"offers many benefits", b"offers a great many benefits", 1)
+        assert edited != original, "the benchmark's catalog edit no longer applies"
+        catalog.write_bytes(edited)
         seconds, _ = make("dist", build=build, dist=dist, source=work)
     finally:
         catalog.write_bytes(original)
@@ -340,7 +343,9 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     BENCH.mkdir(parents=True, exist_ok=True)
     only = set(filter(None, args.only.split(",")))
-    results: dict = {}
+    # A partial run (--only) updates the figures of an earlier full run.
+    previous = BENCH / "bench.json"
+    results: dict = json.loads(previous.read_text()) if only and previous.exists() else {}
     steps = [("diagrams", bench_diagrams), ("pipeline", bench_pipeline), ("baseline", baseline),
              ("stages", bench_stages)]
     for name, step in steps:
