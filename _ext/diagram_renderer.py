@@ -163,14 +163,17 @@ def render(jobs: list[tuple[Diagram, str]], settings: Settings, *, label: str = 
     }
     errors, done = [], 0
     start = time.monotonic()
+    # The request goes through a file: hundreds of diagrams overflow a pipe
+    # that Node reads synchronously.
+    request_file = settings.cache_dir / f"request.{os.getpid()}.json"
+    request_file.write_text(json.dumps(request), encoding="utf-8")
     try:
-        proc = subprocess.Popen(["node", str(NODE_SCRIPT)], cwd=ROOT,
-                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        proc = subprocess.Popen(["node", str(NODE_SCRIPT), str(request_file)], cwd=ROOT,
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True)
     except FileNotFoundError:
+        request_file.unlink()
         raise RenderError("node not found: install Node.js 20 or newer") from None
-    proc.stdin.write(json.dumps(request))
-    proc.stdin.close()
     for line in proc.stdout:
         result = json.loads(line)
         if "fatal" in result:
@@ -193,6 +196,7 @@ def render(jobs: list[tuple[Diagram, str]], settings: Settings, *, label: str = 
             errors.append(_syntax_error(diagram, result["error"]))
     stderr = proc.stderr.read()
     proc.wait()
+    request_file.unlink(missing_ok=True)
     if errors:
         raise RenderError("\n".join(f"{s}:{n}: {m}" for s, n, m in errors), errors)
     if proc.returncode != 0:

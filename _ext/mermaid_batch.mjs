@@ -1,6 +1,6 @@
 // Render many Mermaid diagrams with one Chromium (called by mermaid_render.py).
 //
-// stdin:  {"chromium": path, "noSandbox": bool, "concurrency": n,
+// argv[2]: a JSON file, {"chromium": path, "noSandbox": bool, "concurrency": n,
 //          "options": {mermaidConfig, backgroundColor, myCSS, pdfFit},
 //          "scale": n, "jobs": [{"key", "code", "format", "out"}]}
 // stdout: one JSON line per job, {"key", "ok": true} or {"key", "ok": false,
@@ -14,7 +14,7 @@ import { readFileSync, writeFileSync, renameSync } from "node:fs";
 import puppeteer from "puppeteer";
 import { renderMermaid } from "@mermaid-js/mermaid-cli";
 
-const request = JSON.parse(readFileSync(0, "utf8"));
+const request = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const say = (obj) => process.stdout.write(JSON.stringify(obj) + "\n");
 
 let browser;
