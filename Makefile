@@ -92,10 +92,13 @@ SPHINX_BUILD = $(SPHINXBUILD) -b $(1) -c $(CONFDIR) \
 EXT_CHANGED = $(shell find _ext -name '*.py' $(foreach t,$(TOOLS),-not -name $(t).py) \
 	-newer $(BUILDDIR)/$(2)/doctrees/$(1)/environment.pickle 2>/dev/null | head -1)
 
-# Copy file $(1) to $(2) through a temporary name in the same folder.
-PUBLISH_FILE = mkdir -p $(dir $(2)) && cp $(1) $(2).tmp && mv -f $(2).tmp $(2)
+# Copy file $(1) to $(2) through a temporary name in the same folder.  Any
+# publication first withdraws SHA256SUMS, which is written again last: an
+# interrupted build never leaves checksums that no longer match.
+UNSEAL       = rm -f $(DISTDIR)/SHA256SUMS
+PUBLISH_FILE = $(UNSEAL) && mkdir -p $(dir $(2)) && cp $(1) $(2).tmp && mv -f $(2).tmp $(2)
 # Replace folder $(2) by a copy of folder $(1), swapping it in at the end.
-PUBLISH_DIR  = mkdir -p $(dir $(2)) && rm -rf $(2).new $(2).old \
+PUBLISH_DIR  = $(UNSEAL) && mkdir -p $(dir $(2)) && rm -rf $(2).new $(2).old \
 	&& cp -a $(1) $(2).new && { [ ! -e $(2) ] || mv $(2) $(2).old; } \
 	&& mv $(2).new $(2) && rm -rf $(2).old
 
@@ -209,7 +212,7 @@ $(DISTDIR)/html/%/.downloads: $(DISTDIR)/html/%/index.html \
 
 # The HTML site of one edition as a zip that works from disk (file://).
 $(DISTDIR)/mlops-handbook-%-html.zip: $(DISTDIR)/html/%/.downloads
-	$(BIN)/python _ext/release.py zip $(DISTDIR)/html/$* mlops-handbook-$* $@
+	$(UNSEAL) && $(BIN)/python _ext/release.py zip $(DISTDIR)/html/$* mlops-handbook-$* $@
 
 # The edition's intersphinx inventory, for projects that link to it.
 $(DISTDIR)/mlops-handbook-%-objects.inv: $(DISTDIR)/html/%/index.html

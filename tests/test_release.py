@@ -215,3 +215,14 @@ def test_two_clean_builds_are_byte_identical(tmp_path):
     different = [name for name in digests[0] if digests[0][name] != digests[1][name]]
     assert not different, f"not reproducible: {different}"
     shutil.rmtree(tmp_path)
+
+
+def test_checksums_are_withdrawn_before_anything_is_republished(book):
+    """A build interrupted between two publications must not leave a
+    SHA256SUMS that lists the previous artifacts."""
+    proc = subprocess.run(["make", "--dry-run", "dist", "--what-if=book/ventajas.md"],
+                          cwd=ROOT, capture_output=True, text=True)
+    lines = proc.stdout.splitlines()
+    first_publish = next(i for i, line in enumerate(lines) if "cp " in line and "dist/" in line)
+    assert "rm -f dist/SHA256SUMS" in lines[first_publish]
+    assert "sha256sum" in lines[-1] or any("sha256sum" in line for line in lines[first_publish:])
