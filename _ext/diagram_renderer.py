@@ -68,7 +68,10 @@ class Settings:
     # two cores.  PNGs go one at a time: screenshots of background tabs stall
     # for minutes in headless Chromium 156.
     concurrency: int = 2
+    # Progress of a render (worth seeing even in a quiet build), and the
+    # one-line summary when everything was cached.
     log: callable = lambda line: print(line, file=sys.stderr, flush=True)
+    info: callable = lambda line: None
 
 
 def _package_version(path: Path) -> str:
@@ -143,7 +146,7 @@ def render(jobs: list[tuple[Diagram, str]], settings: Settings, *, label: str = 
     cached = total - len(todo)
     prefix = f"diagrams{f' [{label}]' if label else ''}"
     if not todo:
-        settings.log(f"{prefix}: {total} of {total} cached, 0 rendered")
+        settings.info(f"{prefix}: {total} of {total} cached, 0 rendered")
         return paths
 
     settings.log(f"{prefix}: {cached} of {total} cached, rendering {len(todo)} "
@@ -242,7 +245,7 @@ def _finish(raw: Path, path: Path, fmt: str) -> None:
 def _deterministic_pdf(data: bytes) -> bytes:
     """Chromium stamps the PDF with the current date; use SOURCE_DATE_EPOCH."""
     from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import ByteStringObject, NameObject, TextStringObject, ArrayObject
+    from pypdf.generic import ArrayObject, ByteStringObject
 
     epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "0"))
     stamp = time.strftime("D:%Y%m%d%H%M%S+00'00'", time.gmtime(epoch))

@@ -148,18 +148,8 @@ def settings(app: Sphinx) -> renderer.Settings:
         chromium=app.config.diagram_chromium,
         mermaid_config=app.config.diagram_mermaid_config,
         png_scale=app.config.diagram_png_scale,
-        log=lambda line: logger.info(line) if not _rendering(line) else _stderr(line),
+        info=logger.info,
     )
-
-
-def _rendering(line: str) -> bool:
-    return "cached, 0 rendered" not in line
-
-
-def _stderr(line: str) -> None:
-    # Rendering can take a while on a first build: say so even under -q.
-    import sys
-    print(line, file=sys.stderr, flush=True)
 
 
 def render_all(app: Sphinx, env) -> None:
