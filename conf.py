@@ -112,6 +112,7 @@ extensions = [
     "chapter_citation",
     "pdf_destinations",
     "anchors",
+    "sidebar_nav",
     "sphinx_copybutton",
 ]
 
@@ -201,9 +202,14 @@ html_title = EDITIONS["es"]["short_title"]
 # Served from _static/html; the covers are published too (EPUB needs them).
 html_static_path = ["_static/html", "_static/cover"]
 html_css_files = ["handbook.css"]
-# The book theme's sidebar plus the language switcher (_templates/).
+# The book theme's sidebar plus the downloads and the language switcher
+# (_templates/).  book-nav.html is the theme's sbt-sidebar-nav.html with the
+# navigation written by _ext/sidebar_nav.py: the theme's own takes time
+# quadratic in the number of pages.  HANDBOOK_STOCK_SIDEBAR=1 puts the
+# theme's back, for the benchmark's comparison (_ext/bench.py).
 html_sidebars = {
-    "**": ["navbar-logo.html", "search-button-field.html", "sbt-sidebar-nav.html",
+    "**": ["navbar-logo.html", "search-button-field.html",
+           "sbt-sidebar-nav.html" if os.environ.get("HANDBOOK_STOCK_SIDEBAR") else "book-nav.html",
            "downloads.html", "language-switcher.html"],
 }
 html_copy_source = False

@@ -1,0 +1,179 @@
+"""The book's sidebar navigation, in time linear in the size of the book.
+
+sphinx-book-theme's sidebar (``sbt-sidebar-nav.html``) has
+pydata-sphinx-theme resolve Sphinx's global toctree for every page and then
+rework the HTML with BeautifulSoup: each of N pages copies and parses all N
+entries, which made the HTML build quadratic (at 450 chapters, 115 of 140
+seconds).  This extension reads the navigation tree from the environment
+once per build and writes each page's copy from strings.
+
+The markup is the theme's own: the toctree captions, ``toctree-l<n>``
+classes, the ``current``/``active`` branch, ``#`` for the page itself, and
+``<details>`` toggles for entries with children.  ``tests/test_performance.py``
+builds a fixture book with both sidebars and compares them page by page.
+
+``_templates/book-nav.html`` calls ``book_nav(maxdepth, show_nav_level)``.
+Like the theme's sidebar it lists documents only (``titles_only``) and
+includes hidden toctrees.  The theme's ``show_navbar_depth = 0`` (collapsible
+captions) is not reproduced: the build stops with a message instead.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from urllib.parse import urlparse
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.errors import ConfigError
+
+TOGGLE = ('<details{open}><summary><span class="toctree-toggle" role="presentation">'
+          '<i class="fa-solid fa-chevron-down"></i></span></summary>')
+
+
+@dataclass(eq=False)
+class Entry:
+    """One line of the navigation: a document or an external link."""
+
+    docname: str | None
+    url: str | None
+    title: str  # HTML
+    children: list[Entry] = field(default_factory=list)
+
+
+@dataclass
+class Navigation:
+    sections: list[tuple[str | None, list[Entry]]]  # (caption HTML, entries)
+    # Every entry of a document, with its ancestors: the branch to mark.
+    branches: dict[str, list[list[Entry]]]
+
+
+def _title_html(app: Sphinx, title: nodes.Node) -> str:
+    if all(isinstance(child, nodes.Text) for child in title.children):
+        return html.escape(title.astext(), quote=False)
+    # Inline markup in a title (code, emphasis) renders as the toctree would.
+    paragraph = nodes.paragraph("", "", *[child.deepcopy() for child in title.children])
+    fragment = app.builder.render_partial(paragraph)["fragment"].strip()
+    return fragment.removeprefix("<p>").removesuffix("</p>")
+
+
+def _entries(app: Sphinx, toctree: addnodes.toctree, seen: set[str]) -> list[Entry]:
+    env = app.env
+    suffix = app.config.html_secnumber_suffix
+    entries = []
+    for explicit, ref in toctree["entries"]:
+        if ref == "self":
+            ref = toctree["parent"]
+        if urlparse(ref).netloc:
+            entries.append(Entry(None, ref, html.escape(explicit or ref, quote=False)))
+            continue
+        if ref not in env.titles:
+            continue  # Sphinx has warned already: the build fails
+        title = (html.escape(explicit, quote=False) if explicit
+                 else _title_html(app, env.titles[ref]))
+        number = env.toc_secnumbers.get(ref, {}).get("")
+        if number:
+            title = ".".join(map(str, number)) + suffix + title
+        entry = Entry(ref, None, title)
+        if ref not in seen:  # a toctree cycle (Sphinx warns) must not recurse
+            for child in env.tocs[ref].findall(addnodes.toctree):
+                entry.children += _entries(app, child, seen | {ref})
+        entries.append(entry)
+    return entries
+
+
+def navigation(app: Sphinx) -> Navigation:
+    """The tree, read once per build (and once per writing process with -j)."""
+    cached = getattr(app.builder, "_book_navigation", None)
+    if cached is not None:
+        return cached
+    root = app.config.root_doc
+    sections = []
+    for toctree in app.env.tocs[root].findall(addnodes.toctree):
+        caption = toctree.get("caption")
+        sections.append((html.escape(caption, quote=False) if caption else None,
+                         _entries(app, toctree, {root})))
+    branches: dict[str, list[list[Entry]]] = {}
+
+    def walk(entries: list[Entry], above: list[Entry]) -> None:
+        for entry in entries:
+            if entry.docname:
+                branches.setdefault(entry.docname, []).append([*above, entry])
+            walk(entry.children, [*above, entry])
+
+    for _, entries in sections:
+        walk(entries, [])
+    app.builder._book_navigation = Navigation(sections, branches)
+    return app.builder._book_navigation
+
+
+def render(nav: Navigation, pagename: str, pathto, maxdepth: int, show_nav_level: int) -> str:
+    current = {id(entry) for branch in nav.branches.get(pagename, []) for entry in branch}
+    out: list[str] = []
+
+    def item(entry: Entry, level: int) -> None:
+        on_branch = id(entry) in current
+        children = entry.children if maxdepth <= 0 or level < maxdepth else []
+        classes = [f"toctree-l{level}"] + (["current", "active"] if on_branch else [])
+        if children:
+            classes.append("has-children")
+        out.append(f'<li class="{" ".join(classes)}">')
+        if entry.url:
+            out.append(f'<a class="reference external" href="{html.escape(entry.url)}">'
+                       f'{entry.title}</a>')
+        elif entry.docname == pagename:
+            out.append(f'<a class="current reference internal" href="#">{entry.title}</a>')
+        else:
+            out.append(f'<a class="reference internal" href="{pathto(entry.docname)}">'
+                       f'{entry.title}</a>')
+        if children:
+            opened = on_branch or level < show_nav_level
+            out.append(TOGGLE.format(open=' open="open"' if opened else ""))
+            listing(children, level + 1, [])
+            out.append("</details>")
+        out.append("</li>")
+
+    def listing(entries: list[Entry], level: int, extra: list[str]) -> None:
+        branch = any(id(entry) in current for entry in entries)
+        classes = (["current"] if branch else []) + extra
+        out.append(f'<ul class="{" ".join(classes)}">' if classes else "<ul>")
+        for entry in entries:
+            item(entry, level)
+        out.append("</ul>")
+
+    for caption, entries in nav.sections:
+        if caption:
+            out.append('<p class="caption" role="heading">'
+                       f'<span class="caption-text">{caption}</span></p>')
+        listing(entries, 1, ["nav", "bd-sidenav"])
+    return "\n".join(out)
+
+
+def add_book_nav(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    rendered: dict[tuple[int, int], str] = {}
+
+    def book_nav(maxdepth: int = 4, show_nav_level: int = 1) -> str:
+        # The theme renders each sidebar template twice (once to see whether
+        # it is empty): the second call is free.
+        key = (maxdepth, show_nav_level)
+        if key not in rendered:
+            rendered[key] = render(navigation(app), pagename, context["pathto"],
+                                   maxdepth, show_nav_level)
+        return rendered[key]
+
+    context["book_nav"] = book_nav
+
+
+def check_options(app: Sphinx) -> None:
+    if app.builder.format == "html" and str(app.config.html_theme_options.get(
+            "show_navbar_depth", 1)) == "0":
+        raise ConfigError("sidebar_nav: show_navbar_depth = 0 (collapsible captions) is not "
+                          "supported by _templates/book-nav.html; use 1 or more")
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("builder-inited", check_options)
+    app.connect("html-page-context", add_book_nav)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
