@@ -22,6 +22,16 @@ class EpubTranslator(HTML5Translator):
                                        role="listitem"))
 
 
+def use_for_epub(app: Sphinx) -> None:
+    # Registered only when building the EPUB: pydata-sphinx-theme adds its
+    # Bootstrap markup (table classes, heading levels) to the registered
+    # translators if there are any, and to the HTML builder's own only if
+    # there are none; an EPUB translator registered in every build left the
+    # HTML pages without it.  Priority 400: before the theme's hook.
+    if app.builder.name == "epub":
+        app.set_translator("epub", EpubTranslator)
+
+
 def setup(app: Sphinx) -> dict:
-    app.set_translator("epub", EpubTranslator)
+    app.connect("builder-inited", use_for_epub, priority=400)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -21,6 +21,8 @@ captions) is not reproduced: the build stops with a message instead.
 from __future__ import annotations
 
 import html
+import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
@@ -28,6 +30,7 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.errors import ConfigError
+from sphinx.util.osutil import relative_uri
 
 TOGGLE = ('<details{open}><summary><span class="toctree-toggle" role="presentation">'
           '<i class="fa-solid fa-chevron-down"></i></span></summary>')
@@ -48,6 +51,8 @@ class Navigation:
     sections: list[tuple[str | None, list[Entry]]]  # (caption HTML, entries)
     # Every entry of a document, with its ancestors: the branch to mark.
     branches: dict[str, list[list[Entry]]]
+    # Top-level entries written off any branch, per (folder, maxdepth, level).
+    plain: dict[tuple, list[list[str]]] = field(default_factory=dict)
 
 
 def _title_html(app: Sphinx, title: nodes.Node) -> str:
@@ -109,58 +114,86 @@ def navigation(app: Sphinx) -> Navigation:
     return app.builder._book_navigation
 
 
-def render(nav: Navigation, pagename: str, pathto, maxdepth: int, show_nav_level: int) -> str:
-    current = {id(entry) for branch in nav.branches.get(pagename, []) for entry in branch}
-    out: list[str] = []
+def _item(entry: Entry, level: int, page: Page) -> str:
+    """One ``<li>`` and its children, as the theme writes it."""
+    on_branch = id(entry) in page.branch
+    children = entry.children if page.maxdepth <= 0 or level < page.maxdepth else []
+    classes = [f"toctree-l{level}"] + (["current", "active"] if on_branch else [])
+    if children:
+        classes.append("has-children")
+    if entry.url:
+        link = f'<a class="reference external" href="{html.escape(entry.url)}">{entry.title}</a>'
+    elif entry.docname == page.name:
+        link = f'<a class="current reference internal" href="#">{entry.title}</a>'
+    else:
+        href = relative_uri(page.base, page.target_uri(entry.docname))
+        link = f'<a class="reference internal" href="{href}">{entry.title}</a>'
+    parts = [f'<li class="{" ".join(classes)}">', link]
+    if children:
+        opened = on_branch or level < page.show_nav_level
+        parts += [TOGGLE.format(open=' open="open"' if opened else ""),
+                  _listing(children, level + 1, page, []), "</details>"]
+    parts.append("</li>")
+    return "\n".join(parts)
 
-    def item(entry: Entry, level: int) -> None:
-        on_branch = id(entry) in current
-        children = entry.children if maxdepth <= 0 or level < maxdepth else []
-        classes = [f"toctree-l{level}"] + (["current", "active"] if on_branch else [])
-        if children:
-            classes.append("has-children")
-        out.append(f'<li class="{" ".join(classes)}">')
-        if entry.url:
-            out.append(f'<a class="reference external" href="{html.escape(entry.url)}">'
-                       f'{entry.title}</a>')
-        elif entry.docname == pagename:
-            out.append(f'<a class="current reference internal" href="#">{entry.title}</a>')
-        else:
-            out.append(f'<a class="reference internal" href="{pathto(entry.docname)}">'
-                       f'{entry.title}</a>')
-        if children:
-            opened = on_branch or level < show_nav_level
-            out.append(TOGGLE.format(open=' open="open"' if opened else ""))
-            listing(children, level + 1, [])
-            out.append("</details>")
-        out.append("</li>")
 
-    def listing(entries: list[Entry], level: int, extra: list[str]) -> None:
-        branch = any(id(entry) in current for entry in entries)
-        classes = (["current"] if branch else []) + extra
-        out.append(f'<ul class="{" ".join(classes)}">' if classes else "<ul>")
-        for entry in entries:
-            item(entry, level)
-        out.append("</ul>")
+def _listing(entries: list[Entry], level: int, page: Page, extra: list[str]) -> str:
+    classes = (["current"] if any(id(e) in page.branch for e in entries) else []) + extra
+    items = [_item(entry, level, page) for entry in entries]
+    return "\n".join([f'<ul class="{" ".join(classes)}">' if classes else "<ul>", *items, "</ul>"])
 
-    for caption, entries in nav.sections:
+
+@dataclass
+class Page:
+    name: str
+    base: str  # the page's URI, links are relative to it
+    target_uri: Callable[[str], str]  # a document's URI
+    maxdepth: int
+    show_nav_level: int
+    branch: set[int] = field(default_factory=set)  # ids of the entries to mark current
+
+
+def render(nav: Navigation, page: Page, folder: str) -> str:
+    """The navigation of one page.
+
+    Entries off the page's branch read the same on every page of a folder
+    (links are relative to it), so they are written once per folder and
+    reused; only the top-level entries on the page's branch are written
+    for the page.  Each page then costs a join, not N entries' worth of
+    work.
+    """
+    page.branch = {id(entry) for branch in nav.branches.get(page.name, []) for entry in branch}
+    key = (folder, page.maxdepth, page.show_nav_level)
+    if key not in nav.plain:
+        # As seen from a page of the folder that is none of the entries.
+        plain = Page("", posixpath.join(folder, "\0"), page.target_uri, page.maxdepth,
+                     page.show_nav_level)
+        nav.plain[key] = [[_item(entry, 1, plain) for entry in entries]
+                          for _, entries in nav.sections]
+    out = []
+    for (caption, entries), plain in zip(nav.sections, nav.plain[key]):
         if caption:
-            out.append('<p class="caption" role="heading">'
+            out.append('<p aria-level="2" class="caption" role="heading">'
                        f'<span class="caption-text">{caption}</span></p>')
-        listing(entries, 1, ["nav", "bd-sidenav"])
+        items = [_item(entry, 1, page) if id(entry) in page.branch else html_
+                 for entry, html_ in zip(entries, plain)]
+        current = any(id(entry) in page.branch for entry in entries)
+        out += ['<ul class="current nav bd-sidenav">' if current else '<ul class="nav bd-sidenav">',
+                *items, "</ul>"]
     return "\n".join(out)
 
 
 def add_book_nav(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     rendered: dict[tuple[int, int], str] = {}
+    base = app.builder.get_target_uri(pagename)
 
     def book_nav(maxdepth: int = 4, show_nav_level: int = 1) -> str:
         # The theme renders each sidebar template twice (once to see whether
         # it is empty): the second call is free.
         key = (maxdepth, show_nav_level)
         if key not in rendered:
-            rendered[key] = render(navigation(app), pagename, context["pathto"],
-                                   maxdepth, show_nav_level)
+            page = Page(pagename, base, app.builder.get_target_uri, maxdepth, show_nav_level)
+            rendered[key] = render(navigation(app), page, posixpath.dirname(base))
         return rendered[key]
 
     context["book_nav"] = book_nav

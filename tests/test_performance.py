@@ -2,8 +2,9 @@
 
 Timings live in the benchmark (_ext/bench.py, `make bench`); here only the
 properties that make the pipeline fast and parallel: every local extension
-declares itself parallel-safe, a no-op make does no work, and an edit to
-one language's catalog rebuilds only that language.
+declares itself parallel-safe, a no-op make does no work, an edit to one
+language's catalog rebuilds only that language, and the sidebar written in
+linear time (_ext/sidebar_nav.py) is the theme's sidebar, page for page.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, FixtureBook
 
 sys.path.insert(0, str(ROOT / "_ext"))
 
@@ -50,3 +51,51 @@ def test_a_catalog_edit_rebuilds_only_its_language(book):
     assert proc.returncode == 0
     assert "language=en" in proc.stdout
     assert "language=es" not in proc.stdout, proc.stdout
+
+
+def _sidebars(html_dir) -> dict[str, object]:
+    """Each page's sidebar navigation as a comparable tree (tag, sorted
+    attributes, children), whitespace between tags ignored."""
+    from bs4 import BeautifulSoup, NavigableString
+
+    def tree(element):
+        if isinstance(element, NavigableString):
+            return " ".join(element.split()) or None
+        attrs = tuple(sorted((k, " ".join(sorted(v)) if isinstance(v, list) else v)
+                             for k, v in element.attrs.items()))
+        return (element.name, attrs, tuple(t for t in map(tree, element.children) if t))
+
+    found = {}
+    for page in sorted(html_dir.rglob("*.html")):
+        nav = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select_one("nav.bd-docs-nav")
+        if nav is not None:
+            found[str(page.relative_to(html_dir))] = tree(nav)
+    return found
+
+
+def test_book_nav_writes_the_themes_sidebar(tmp_path):
+    built = {}
+    for sidebar, env in (("theme", {"HANDBOOK_STOCK_SIDEBAR": "1"}), ("book", {})):
+        book = FixtureBook("navigation", tmp_path / sidebar)
+        run = book.make(f"{book.build}/es/html.stamp", env=env)
+        assert run.returncode == 0, run.output
+        built[sidebar] = _sidebars(book.build / "es" / "html")
+    theme, ours = built["theme"], built["book"]
+    assert sorted(ours) == sorted(theme)
+    # Nested entries, a subfolder and an external link are in the fixture.
+    assert {"dos-a.html", "parte/cuatro.html"} <= set(ours), sorted(ours)
+    for page in theme:
+        assert ours[page] == theme[page], f"{page}: book-nav.html differs from the theme's sidebar"
+
+
+def test_book_nav_marks_the_page_and_its_branch(tmp_path):
+    from bs4 import BeautifulSoup
+
+    book = FixtureBook("navigation", tmp_path)
+    assert book.make(f"{book.build}/es/html.stamp").returncode == 0
+    page = BeautifulSoup((book.build / "es" / "html" / "parte" / "cuatro.html").read_text(encoding="utf-8"),
+                         "html.parser")
+    current = page.select("nav.bd-docs-nav li.current")
+    assert [li.a.get_text(strip=True) for li in current] == ["3. Tres", "3.1. Cuatro"]
+    assert page.select_one("nav.bd-docs-nav a.current")["href"] == "#"
+    assert page.select_one('nav.bd-docs-nav a[href="../uno.html"]') is not None
