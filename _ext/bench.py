@@ -109,14 +109,19 @@ def bench_pipeline(results: dict) -> None:
     results["edit one Spanish paragraph: redone"] = redone(before, stamps(build))
     results["edit one Spanish paragraph: diagrams rendered"] = renders(build) - rendered
 
+    # Another chapter than the Spanish edit's: that edit left the English
+    # translation of its paragraph stale (English shows the new Spanish
+    # text), so a catalog edit there would change no output at all.
     before, rendered = stamps(build), renders(build)
-    catalog = ROOT / "locales" / "en" / "LC_MESSAGES" / "ventajas.po"
+    catalog = ROOT / "locales" / "en" / "LC_MESSAGES" / "principios.po"
     original = catalog.read_bytes()
     try:
-        edited = original.replace(b"offers many benefits", b"offers a great many benefits", 1)
+        edited = original.replace(b"are far more stable", b"are much more stable", 1)
         assert edited != original, "the benchmark's catalog edit no longer applies"
         catalog.write_bytes(edited)
         seconds, _ = make("dist", build=build, dist=dist, source=work)
+        page = (build / "en" / "html" / "principios.html").read_text(encoding="utf-8")
+        assert "are much more stable" in page, "the catalog edit did not reach the English HTML"
     finally:
         catalog.write_bytes(original)
     results["edit one English paragraph (catalog)"] = seconds
