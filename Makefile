@@ -19,7 +19,10 @@ SHELL        := /bin/bash
 PYTHON       ?= python3
 VENV         ?= .venv
 SPHINXOPTS   ?= -W --keep-going -n -q
-JOBS         ?= auto
+# sphinx-build -j: one process more than the cores.  While writing, Sphinx
+# keeps the main process to itself (it resolves each page and hands it to
+# N - 1 writers), so -j auto on 2 cores writes with a single process.
+JOBS         ?= $(shell echo $$(( $$(nproc) + 1 )))
 CONFDIR      ?= .
 SOURCEDIR    ?= book
 BUILDDIR     ?= _build

@@ -1,6 +1,6 @@
 """Benchmark of the build pipeline: where the time goes, measured side by side.
 
-Usage: python _ext/bench.py [--scales 1,10,50] [--skip-scaling]
+Usage: python _ext/bench.py [--scales 1,10,25,50] [--skip-scaling] [--only STEPS]
        (``make bench``)
 
 Everything runs in one go on this machine, into ``_build/bench/`` (the
@@ -11,7 +11,8 @@ to ``_build/bench/bench.md`` (a table) and ``_build/bench/bench.json``:
    with ``make -j2``; the baseline: the same formats built by plain
    ``sphinx-build`` (and ``make -C latex`` for the PDF) with the stock
    sphinxcontrib-mermaid settings, i.e. one Chromium per diagram and per
-   builder (HANDBOOK_STOCK_DIAGRAMS=1 in conf.py);
+   builder (HANDBOOK_STOCK_DIAGRAMS in conf.py), and the theme's own
+   sidebar (HANDBOOK_STOCK_SIDEBAR);
 2. no-op: ``make dist`` again;
 3. edits: one paragraph of a Spanish chapter, then one paragraph of an
    English catalog; what was redone (Sphinx builders, LaTeX runs, diagram
@@ -22,7 +23,8 @@ to ``_build/bench/bench.md`` (a table) and ``_build/bench/bench.json``:
    batch (one Chromium for all), and a warm pass (nothing rendered);
 6. scaling: synthetic books made of the real chapters repeated N times
    (labels, figures and diagrams made unique), HTML and PDF build times
-   with ``-j 1`` and ``-j auto``, and a linear fit.
+   with ``-j 1`` and the Makefile's ``-j`` (cores + 1), the HTML also with
+   the theme's own sidebar, and a linear fit of each.
 
 No timing is asserted anywhere: these are figures to read, not tests.
 """
@@ -108,6 +110,10 @@ def bench_pipeline(results: dict) -> None:
     results["edit one Spanish paragraph"] = seconds
     results["edit one Spanish paragraph: redone"] = redone(before, stamps(build))
     results["edit one Spanish paragraph: diagrams rendered"] = renders(build) - rendered
+    # English is redone too, and rightly: its catalog no longer translates
+    # the edited paragraph, so the English edition shows the new Spanish.
+    english = (build / "en" / "html" / "ventajas.html").read_text(encoding="utf-8")
+    results["edit one Spanish paragraph: English edition shows it"] = "entre ellas, sobre todo:" in english
 
     # Another chapter than the Spanish edit's: that edit left the English
     # translation of its paragraph stale (English shows the new Spanish
@@ -132,14 +138,16 @@ def bench_pipeline(results: dict) -> None:
 
 def baseline(results: dict) -> None:
     """The same three formats per language, by hand, with the stock
-    sphinxcontrib-mermaid (one mmdc, hence one Chromium, per diagram)."""
+    sphinxcontrib-mermaid (one mmdc, hence one Chromium, per diagram) and
+    the theme's own sidebar."""
     out = BENCH / "baseline"
     shutil.rmtree(out, ignore_errors=True)
     puppeteer = out / "puppeteer.json"
     out.mkdir(parents=True)
     puppeteer.write_text(json.dumps({"executablePath": "/usr/bin/chromium",
                                      "args": ["--no-sandbox"] if os.geteuid() == 0 else []}))
-    env = {"HANDBOOK_STOCK_DIAGRAMS": str(puppeteer), "PYTHONPATH": str(ROOT / "_ext"),
+    env = {"HANDBOOK_STOCK_DIAGRAMS": str(puppeteer), "HANDBOOK_STOCK_SIDEBAR": "1",
+           "PYTHONPATH": str(ROOT / "_ext"),
            "PUPPETEER_SKIP_DOWNLOAD": "1", "LC_ALL": "C.UTF-8",
            "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "1767225600")}
     total = 0.0
@@ -235,7 +243,12 @@ LABEL = re.compile(r"\b((?:cap|sec|fig)-[a-z0-9-]+)")
 def synthetic_book(factor: int) -> Path:
     """The real book with its chapters (and their diagrams) repeated."""
     book = BENCH / f"scale-{factor}" / "book"
-    shutil.rmtree(book.parent, ignore_errors=True)
+    shutil.rmtree(book, ignore_errors=True)
+    # Builds start afresh, but the diagrams rendered by an earlier run are
+    # kept: they are not what this part measures.
+    for old in (book.parent / "build").glob("*"):
+        if old.name != "diagram-cache":
+            shutil.rmtree(old) if old.is_dir() else old.unlink()
     shutil.copytree(ROOT / "book", book)
     index = (book / "index.md").read_text(encoding="utf-8")
     chapters = re.search(r":numbered:\n\n(.*?)\n```", index, re.S).group(1).split()
@@ -258,6 +271,27 @@ def synthetic_book(factor: int) -> Path:
     return book
 
 
+# The Makefile's default -j: one more than the cores (see JOBS there).
+JOBS = str((os.cpu_count() or 1) + 1)
+THEME_SIDEBAR = "sphinx html -j 1, theme's sidebar"
+SCALING_RUNS = [  # (column, builder, -j, environment)
+    (THEME_SIDEBAR, "html", "1", {"HANDBOOK_STOCK_SIDEBAR": "1"}),
+    ("sphinx html -j 1", "html", "1", {}),
+    (f"sphinx html -j {JOBS}", "html", JOBS, {}),
+    ("sphinx latex -j 1", "latex", "1", {}),
+    (f"sphinx latex -j {JOBS}", "latex", JOBS, {}),
+]
+
+
+def linear_fit(xs: list[float], ys: list[float]) -> dict:
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+    intercept = my - slope * mx
+    ss_res = sum((y - (intercept + slope * x)) ** 2 for x, y in zip(xs, ys))
+    ss_tot = sum((y - my) ** 2 for y in ys) or 1.0
+    return {"seconds per chapter": slope, "fixed seconds": intercept, "r2": 1 - ss_res / ss_tot}
+
+
 def bench_scaling(results: dict, factors: list[int]) -> None:
     rows = []
     for factor in factors:
@@ -267,34 +301,32 @@ def bench_scaling(results: dict, factors: list[int]) -> None:
         # Diagrams once (not timed here: measured above), then builds only.
         make(f"{build}/es/html.stamp", f"{build}/es/latex.stamp", build=build,
              dist=book.parent / "dist", source=book, env={"SPHINXOPTS": "-q"})
-        for jobs in ("1", "auto"):
-            for builder in ("html", "latex"):
-                shutil.rmtree(build / "es" / builder, ignore_errors=True)
-                shutil.rmtree(build / "es" / "doctrees" / builder, ignore_errors=True)
-                (build / "es" / f"{builder}.stamp").unlink(missing_ok=True)
-                seconds, _ = make(f"{build}/es/{builder}.stamp", f"JOBS={jobs}", build=build,
-                                  dist=book.parent / "dist", source=book, env={"SPHINXOPTS": "-q"})
-                out[f"sphinx {builder} -j {jobs}"] = seconds
+        for column, builder, jobs, env in SCALING_RUNS:
+            shutil.rmtree(build / "es" / builder, ignore_errors=True)
+            shutil.rmtree(build / "es" / "doctrees" / builder, ignore_errors=True)
+            (build / "es" / f"{builder}.stamp").unlink(missing_ok=True)
+            seconds, _ = make(f"{build}/es/{builder}.stamp", f"JOBS={jobs}", build=build,
+                              dist=book.parent / "dist", source=book,
+                              env={"SPHINXOPTS": "-q", **env})
+            out[column] = seconds
         seconds, _ = run([str(PY), "_ext/latex_run.py", str(build / "es" / "latex" / "mlops-handbook.tex")])
         out["LaTeX to PDF"] = seconds
         out["pages"] = int(re.search(r"Pages:\s+(\d+)", run(["pdfinfo", str(build / "es" / "latex" / "mlops-handbook.pdf")])[1]).group(1))
+        out["HTML MB"] = sum(p.stat().st_size for p in (build / "es" / "html").rglob("*")
+                             if p.is_file()) / 1e6
         rows.append(out)
         print(f"scale {factor}x: {out}", flush=True)
         shutil.rmtree(book.parent / "dist", ignore_errors=True)
     results["scaling"] = rows
     if len(rows) >= 2:
-        fits = {}
-        for key in ("sphinx html -j 1", "sphinx html -j auto", "sphinx latex -j 1", "LaTeX to PDF"):
-            xs = [r["chapters"] for r in rows]
-            ys = [r[key] for r in rows]
-            mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
-            slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
-            intercept = my - slope * mx
-            ss_res = sum((y - (intercept + slope * x)) ** 2 for x, y in zip(xs, ys))
-            ss_tot = sum((y - my) ** 2 for y in ys) or 1.0
-            fits[key] = {"seconds per chapter": slope, "fixed seconds": intercept,
-                         "r2": 1 - ss_res / ss_tot}
-        results["scaling fit"] = fits
+        xs = [r["chapters"] for r in rows]
+        results["scaling fit"] = {key: linear_fit(xs, [r[key] for r in rows])
+                                  for key in [run[0] for run in SCALING_RUNS] + ["LaTeX to PDF"]}
+        largest = rows[-1]
+        results["scaling speed-up"] = {
+            f"-j {JOBS} over -j 1 at {largest['factor']}x, {builder}":
+                largest[f"sphinx {builder} -j 1"] / largest[f"sphinx {builder} -j {JOBS}"]
+            for builder in ("html", "latex")}
 
 
 # Report
@@ -319,6 +351,9 @@ def report(results: dict) -> str:
         if f"{key}: redone" in results:
             lines.append(f"{key}: redone {', '.join(results[f'{key}: redone']) or 'nothing'}; "
                          f"diagrams rendered: {results[f'{key}: diagrams rendered']}.")
+    if results.get("edit one Spanish paragraph: English edition shows it"):
+        lines.append("(The English edition is redone after a Spanish edit because it shows it: "
+                     "its catalog no longer translates that paragraph.)")
     if "stages" in results:
         lines += ["", "| stage | seconds |", "|---|---:|"]
         lines += [f"| {k} | {v:.1f} |" for k, v in results["stages"].items()]
@@ -334,15 +369,18 @@ def report(results: dict) -> str:
         for row in results["scaling"]:
             lines.append("| " + " | ".join([f"{row['factor']}x"] + [
                 f"{row[k]:.1f}" if isinstance(row[k], float) else str(row[k]) for k in keys]) + " |")
+        lines.append("")
         for key, fit in results.get("scaling fit", {}).items():
-            lines.append(f"- {key}: {fit['fixed seconds']:.1f} s + {fit['seconds per chapter']:.2f} s "
+            lines.append(f"- {key}: {fit['fixed seconds']:.1f} s + {fit['seconds per chapter']:.3f} s "
                          f"per chapter (R² = {fit['r2']:.3f})")
+        for key, ratio in results.get("scaling speed-up", {}).items():
+            lines.append(f"- {key}: {ratio:.2f}x")
     return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scales", default="1,10,50")
+    parser.add_argument("--scales", default="1,10,25,50")
     parser.add_argument("--skip-scaling", action="store_true")
     parser.add_argument("--only", default="", help="comma list: pipeline,baseline,stages,diagrams,scaling")
     args = parser.parse_args(argv)
