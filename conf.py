@@ -224,6 +224,10 @@ html_theme_options = {
     "navigation_with_keys": False,
     # pydata-sphinx-theme would otherwise ask a server for a version list.
     "check_switcher": False,
+    # pydata-sphinx-theme 0.20 fills the top bar with a second search field
+    # unless this is set; the book theme means it to be empty (the sidebar
+    # has the search field, the article header the sidebar toggle).
+    "navbar_persistent": [],
 }
 
 # Public anchors (chapters, sections, figures, glossary terms) and renamed

@@ -272,7 +272,7 @@ def synthetic_book(factor: int) -> Path:
 
 
 # The Makefile's default -j: one more than the cores (see JOBS there).
-JOBS = str((os.cpu_count() or 1) + 1)
+JOBS = str(len(os.sched_getaffinity(0)) + 1)
 THEME_SIDEBAR = "sphinx html -j 1, theme's sidebar"
 SCALING_RUNS = [  # (column, builder, -j, environment)
     (THEME_SIDEBAR, "html", "1", {"HANDBOOK_STOCK_SIDEBAR": "1"}),
@@ -339,7 +339,7 @@ def report(results: dict) -> str:
              "", "| measurement | seconds |", "|---|---:|"]
     for key, value in results.items():
         if isinstance(value, float):
-            lines.append(f"| {key} | {value:.1f} |")
+            lines.append(f"| {key} | {value:.2f} |" if value < 1 else f"| {key} | {value:.1f} |")
     base = results.get("baseline: plain sphinx-build + latexmk, stock mermaid")
     cold = results.get("cold make -j1")
     if base and cold:

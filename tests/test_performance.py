@@ -99,3 +99,15 @@ def test_book_nav_marks_the_page_and_its_branch(tmp_path):
     assert [li.a.get_text(strip=True) for li in current] == ["3. Tres", "3.1. Cuatro"]
     assert page.select_one("nav.bd-docs-nav a.current")["href"] == "#"
     assert page.select_one('nav.bd-docs-nav a[href="../uno.html"]') is not None
+
+
+def test_sphinx_writes_with_every_core():
+    # Sphinx keeps its main process for resolving pages while it writes in
+    # parallel, with N - 1 writers: -j must be one more than the cores.
+    import os
+
+    proc = subprocess.run(["make", "--dry-run", "--always-make", "_build/es/html.stamp"], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    line = next(l for l in proc.stdout.splitlines() if "sphinx-build -b html" in l)
+    assert f" -j {len(os.sched_getaffinity(0)) + 1} " in line, line  # nproc
