@@ -86,13 +86,15 @@ APT_FILES    := /usr/share/texlive/texmf-dist/tex/generic/hyph-utf8/patterns/tex
 
 # sphinx-build for builder $(1) and language $(2), with a doctree folder per
 # builder and language.  Sphinx notices changed sources and settings but not
-# changed local extensions: when one is newer than the saved environment,
-# the sources are read again (-E).
+# changed local extensions, nor a changed catalog of its own interface
+# messages (locales/<lang>/LC_MESSAGES/sphinx.po): when one is newer than
+# the saved environment, the sources are read again (-E).
 SPHINX_BUILD = $(SPHINXBUILD) -b $(1) -c $(CONFDIR) \
 	-d $(BUILDDIR)/$(2)/doctrees/$(1) -D language=$(2) -j $(JOBS) \
 	$(if $(call EXT_CHANGED,$(1),$(2)),-E) \
 	$(SPHINXOPTS) $(SOURCEDIR) $(BUILDDIR)/$(2)/$(1)
-EXT_CHANGED = $(shell find _ext -name '*.py' $(foreach t,$(TOOLS),-not -name $(t).py) \
+EXT_CHANGED = $(shell find _ext $(wildcard $(LOCALEDIR)/$(2)/LC_MESSAGES/sphinx.po) \
+	\( -name '*.py' $(foreach t,$(TOOLS),-not -name $(t).py) -o -name sphinx.po \) \
 	-newer $(BUILDDIR)/$(2)/doctrees/$(1)/environment.pickle 2>/dev/null | head -1)
 
 # Copy file $(1) to $(2) through a temporary name in the same folder.  Any

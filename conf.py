@@ -44,6 +44,7 @@ EDITIONS = {
             "principios, casos de uso, arquitecturas y mejores prácticas."
         ),
         "pdf_lang": "es-ES",
+        "search_bar_text": "Buscar…",
         "contents_name": "Índice general",
         "index_name": "Índice alfabético",
         "figure_format": "Figura %s",
@@ -70,6 +71,7 @@ EDITIONS = {
             "principles, use cases, architectures and best practices."
         ),
         "pdf_lang": "en-US",
+        "search_bar_text": "Search…",
         "contents_name": "Contents",
         "index_name": "Index",
         "figure_format": "Figure %s",
@@ -339,6 +341,9 @@ def _apply_edition(app, config) -> None:
     config.author = ed["author"]
     config.copyright = f"%Y, {ed['author']}"
     config.html_title = ed["short_title"]
+    # A theme option, not a message: the theme's catalogs never see it.
+    config.html_theme_options = {**config.html_theme_options,
+                                 "search_bar_text": ed["search_bar_text"]}
     config.numfig_format = {"figure": ed["figure_format"]}
     config.today_fmt = ed["today_fmt"]
     if config.citation_base_url:

@@ -253,3 +253,19 @@ def test_i18n_stats_counts_fuzzy_as_not_translated(fixture_book):
     # 6 messages: 4 translated, 1 fuzzy, 1 untranslated -> 66.7 %, not 83 %.
     assert re.search(r"index\.po\s+4\s+1\s+1\s+0\s+67%", run.output), run.output
     assert re.search(r"total\s+4\s+1\s+1\s+0\s+66\.7%", run.output), run.output
+
+
+def test_spanish_html_interface_is_spanish(book):
+    """Sphinx 9.0's Spanish catalog and the theme leave some interface text
+    in English; locales/es/LC_MESSAGES/sphinx.po and the edition's
+    search_bar_text translate it."""
+    english = {entry.msgid for entry in polib.pofile(str(LOCALES / "es" / "LC_MESSAGES" / "sphinx.po"))}
+    english |= {"Search...", "Search the docs ..."}
+    found = set()
+    for page in sorted((book / "html" / "es").glob("*.html")):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for tag in soup.find_all(True):
+            for attr in ("title", "aria-label", "placeholder"):
+                if tag.get(attr) in english:
+                    found.add(f"{page.name}: {tag.name} {attr}={tag[attr]!r}")
+    assert not found, "English interface text in the Spanish edition:\n" + "\n".join(sorted(found)[:20])
