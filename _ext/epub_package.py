@@ -8,7 +8,10 @@ Sphinx's EPUB 3 builder is kept; this subclass only finishes its package:
 * EPUB Accessibility metadata (``schema:accessMode`` and friends) from the
   ``epub_accessibility`` setting,
 * the archive is reproducible: members in a fixed order, mimetype first and
-  stored, every timestamp set from ``SOURCE_DATE_EPOCH``.
+  stored, every timestamp set from ``SOURCE_DATE_EPOCH``,
+* the navigation document's title ("Table of Contents") and the guide's
+  titles are in the book's language: Sphinx writes them in English in every
+  language.
 """
 
 from __future__ import annotations
@@ -20,12 +23,19 @@ from zipfile import ZIP_DEFLATED, ZIP_STORED, ZipFile, ZipInfo
 from lxml import etree
 from sphinx.application import Sphinx
 from sphinx.builders.epub3 import Epub3Builder
+from sphinx.locale import _
 
 OPF = "http://www.idpf.org/2007/opf"
 
 
 class PackagedEpub3Builder(Epub3Builder):
     name = "epub"
+
+    @property
+    def guide_titles(self) -> dict[str, str]:
+        # Translated when read, in the build's language (Sphinx's are
+        # constants); locales/es/LC_MESSAGES/sphinx.po has the Spanish.
+        return {"toc": _("Table of Contents"), "cover": _("Cover")}
 
     def build_content(self) -> None:
         super().build_content()

@@ -268,4 +268,11 @@ def test_spanish_html_interface_is_spanish(book):
             for attr in ("title", "aria-label", "placeholder"):
                 if tag.get(attr) in english:
                     found.add(f"{page.name}: {tag.name} {attr}={tag[attr]!r}")
+    with zipfile.ZipFile(book / "mlops-handbook-es.epub") as epub:
+        nav = BeautifulSoup(epub.read("nav.xhtml"), "xml")
+        opf = BeautifulSoup(epub.read("content.opf"), "xml")
+    for text in [nav.title.string, nav.h1.string] + [ref["title"] for ref in opf.find_all("reference")]:
+        if text in english:
+            found.add(f"mlops-handbook-es.epub: {text!r}")
     assert not found, "English interface text in the Spanish edition:\n" + "\n".join(sorted(found)[:20])
+    assert nav.title.string == conf.EDITIONS["es"]["contents_name"]  # as in the PDF
