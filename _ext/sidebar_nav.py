@@ -143,14 +143,16 @@ def _item(entry: Entry, level: int, page: Page) -> str:
     if children:
         opened = on_branch or level < page.show_nav_level
         parts += [TOGGLE.format(open=' open="open"' if opened else ""),
-                  _listing(children, level + 1, page, []), "</details>"]
+                  _listing(children, [_item(child, level + 1, page) for child in children],
+                           page, []),
+                  "</details>"]
     parts.append("</li>")
     return "\n".join(parts)
 
 
-def _listing(entries: list[Entry], level: int, page: Page, extra: list[str]) -> str:
+def _listing(entries: list[Entry], items: list[str], page: Page, extra: list[str]) -> str:
+    """A ``<ul>`` of written ``items``, ``current`` if it holds the page's branch."""
     classes = (["current"] if any(id(e) in page.branch for e in entries) else []) + extra
-    items = [_item(entry, level, page) for entry in entries]
     return "\n".join([f'<ul class="{" ".join(classes)}">' if classes else "<ul>", *items, "</ul>"])
 
 
@@ -178,9 +180,7 @@ def render(nav: Navigation, page: Page, folder: str) -> str:
                        f'<span class="caption-text">{caption}</span></p>')
         items = [_item(entry, 1, page) if id(entry) in page.branch else html_
                  for entry, html_ in zip(entries, plain)]
-        current = any(id(entry) in page.branch for entry in entries)
-        out += ['<ul class="current nav bd-sidenav">' if current else '<ul class="nav bd-sidenav">',
-                *items, "</ul>"]
+        out.append(_listing(entries, items, page, ["nav", "bd-sidenav"]))
     return "\n".join(out)
 
 
