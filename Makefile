@@ -18,6 +18,11 @@ SHELL        := /bin/bash
 
 PYTHON       ?= python3
 VENV         ?= .venv
+# The log: one line per step; `make V=1` shows every command instead (the
+# Linux kernel's convention).
+V            ?= 0
+export V
+Q            := $(if $(filter 1,$(V)),,@)
 SPHINXOPTS   ?= -W --keep-going -n -q
 # sphinx-build -j: one process more than the cores.  While writing, Sphinx
 # keeps the main process to itself (it resolves each page and hands it to
@@ -60,36 +65,24 @@ SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 1700000
 export SOURCE_DATE_EPOCH
 export FORCE_SOURCE_DATE := 1
 
-# Everything a build reads; a change here makes the outputs stale.  The
-# catalogs of a language (locales/<lang>/) matter to that language only, and
-# the command-line tools in _ext/ (checks, benchmark) to no build.
+# Everything a build of language <lang> reads is signed in
+# $(BUILDDIR)/inputs/<lang>.sig by tools/inputs.py, which walks the inputs
+# (any file name works: make never sees the names), refuses a file that is
+# not UTF-8 or a name that cannot be a URL, and rewrites the signature only
+# when something changed.  The catalogs of a language (locales/<lang>/)
+# matter to that language only, and the command-line tools in _ext/ (checks,
+# benchmark) to no build.
 TOOLS   := bench check_artifacts check_catalogs check_links spellcheck make_cover \
-           release language_index i18n_stats_cli
-SOURCES := $(CONFDIR)/conf.py $(wildcard requirements.lock package-lock.json) \
-           $(shell find $(SOURCEDIR) _ext _static _templates -type f \
-                     -not -path '*/__pycache__/*' $(foreach t,$(TOOLS),-not -name $(t).py) \
-                     2>/dev/null)
-CATALOGS = $(shell find $(LOCALEDIR)/$(1) -type f -not -name '*.mo' 2>/dev/null)
-
-# System packages (Debian/Ubuntu) that the build needs.
-APT_PACKAGES := texlive-xetex texlive-latex-recommended texlive-latex-extra \
-                texlive-fonts-recommended texlive-lang-spanish \
-                texlive-lang-english latexmk xindy fonts-texgyre fonts-dejavu-core \
-                poppler-utils default-jre-headless chromium nodejs npm gettext \
-                hunspell hunspell-es hunspell-en-us git make
-# One command per package above that proves it is installed.
-APT_PROBES   := xelatex latexmk xindy java pdftoppm chromium node npm msgfmt hunspell kpsewhich
-APT_FILES    := /usr/share/texlive/texmf-dist/tex/generic/hyph-utf8/patterns/tex/hyph-es.tex \
-                /usr/share/texmf/fonts/opentype/public/tex-gyre/texgyrepagella-regular.otf \
-                /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf \
-                /usr/share/hunspell/es_ES.dic /usr/share/hunspell/en_US.dic
+           release language_index i18n_stats epub_check latex_run
+INPUTS   = $(BUILDDIR)/inputs/$(1).sig
 
 # sphinx-build for builder $(1) and language $(2), with a doctree folder per
 # builder and language.  Sphinx notices changed sources and settings but not
 # changed local extensions, nor a changed catalog of its own interface
 # messages (locales/<lang>/LC_MESSAGES/sphinx.po): when one is newer than
 # the saved environment, the sources are read again (-E).
-SPHINX_BUILD = $(SPHINXBUILD) -b $(1) -c $(CONFDIR) \
+SPHINX_BUILD = $(BIN)/python tools/sphinx_build.py \
+	--error-log $(BUILDDIR)/$(2)/$(1).traceback.log -b $(1) -c $(CONFDIR) \
 	-d $(BUILDDIR)/$(2)/doctrees/$(1) -D language=$(2) -j $(JOBS) \
 	$(if $(call EXT_CHANGED,$(1),$(2)),-E) \
 	$(SPHINXOPTS) $(SOURCEDIR) $(BUILDDIR)/$(2)/$(1)
@@ -106,6 +99,16 @@ PUBLISH_FILE = $(UNSEAL) && mkdir -p $(dir $(2)) && cp $(1) $(2).tmp && mv -f $(
 PUBLISH_DIR  = $(UNSEAL) && mkdir -p $(dir $(2)) && rm -rf $(2).new $(2).old \
 	&& cp -a $(1) $(2).new && { [ ! -e $(2) ] || mv $(2) $(2).old; } \
 	&& mv $(2).new $(2) && rm -rf $(2).old
+
+# One line of the log: $(call LOG,TAG,TEXT) prints "[TAG] TEXT".  A timed
+# step starts with $(T0) and ends with $(call DONE,TAG,TEXT), which adds the
+# seconds it took (bash's EPOCHREALTIME, in microseconds).
+LOG  = printf '%s\n' "[$(1)] $(2)"
+T0   = t0=$${EPOCHREALTIME/./}
+# $(3), when given, goes in the parentheses before the time.
+DONE = t=$$(( ($${EPOCHREALTIME/./} - t0) / 100000 )); \
+       printf '%s (%s%d.%d s)\n' "[$(1)] $(2)" "$(if $(3),$(3)$(comma) )" $$((t / 10)) $$((t % 10))
+comma := ,
 
 .PHONY: help
 help:
@@ -130,6 +133,9 @@ help:
 	@echo "  covers       redraw the EPUB covers (_static/cover/*.png) with Chromium"
 	@echo "  bench        benchmark -> _build/bench/bench.md (BENCHOPTS=--skip-scaling)"
 	@echo "  clean        remove $(BUILDDIR)/ and $(DISTDIR)/"
+	@echo "  clean-room   make + make test in a new Debian root (SUITE=bookworm|trixie,"
+	@echo "               VARIANT=plain|node-present); needs root and mmdebstrap"
+	@echo "Add V=1 to any target to see every command."
 
 # Set-up
 # ------
@@ -137,91 +143,107 @@ help:
 .PHONY: setup
 setup: $(VENV_STAMP) $(NODE_STAMP) | system-deps
 
-$(VENV_STAMP): requirements.lock pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
-	touch $@
+# The Python that makes .venv must be in pyproject's requires-python range
+# (system_deps.py --python says which one it took, or why not).  pip's own
+# output goes to $(VENV)/pip.log and is shown only when it fails.
+$(VENV_STAMP): requirements.lock pyproject.toml | system-deps
+	$(Q)PYTHON=$(PYTHON) $(PYTHON) tools/system_deps.py --python
+	$(Q)$(PYTHON) -m venv $(VENV)
+	$(Q)$(T0); { $(BIN)/python -m pip install --upgrade pip \
+	  && $(BIN)/python -m pip install --require-hashes --no-deps -r requirements.lock; \
+	  } > $(VENV)/pip.log 2>&1 || { cat $(VENV)/pip.log; exit 1; }; \
+	$(call DONE,setup,Python packages (requirements.lock) -> $(VENV)/)
+	$(Q)touch $@
 
 # The diagram renderer: @mermaid-js/mermaid-cli at the version in
 # package-lock.json.
 $(NODE_STAMP): package-lock.json package.json | system-deps
-	npm ci --no-audit --no-fund --loglevel=error
-	touch $@
+	$(Q)$(T0); npm ci --no-audit --no-fund --loglevel=error >/dev/null; \
+	$(call DONE,setup,diagram renderer (package-lock.json) -> node_modules/)
+	$(Q)touch $@
 
+# The Debian packages whose probe fails (a command, a file or a Python
+# module), and only those: see tools/system_deps.py.
 .PHONY: system-deps
 system-deps:
-	@missing=""; \
-	for cmd in $(APT_PROBES); do command -v $$cmd >/dev/null || missing="$$missing $$cmd"; done; \
-	for f in $(APT_FILES); do [ -e $$f ] || missing="$$missing $$f"; done; \
-	if [ -z "$$missing" ]; then exit 0; fi; \
-	echo "Missing:$$missing; installing system packages."; \
-	cmd="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(APT_PACKAGES)"; \
-	if [ "$$(id -u)" = 0 ]; then bash -c "$$cmd"; \
-	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo bash -c "$$cmd"; \
-	else echo "Cannot install system packages: run this as root, then 'make' again:"; \
-	     echo "  sudo bash -c '$$cmd'"; exit 1; fi
+	$(Q)PYTHON=$(PYTHON) $(PYTHON) tools/system_deps.py
 
 # Builds
 # ------
 
+# The signature of the inputs of one language, checked on every run (FORCE)
+# and rewritten only when an input changed.
+.PRECIOUS: $(BUILDDIR)/inputs/%.sig
+$(BUILDDIR)/inputs/%.sig: FORCE | setup
+	$(Q)$(BIN)/python tools/inputs.py --lang $* --source $(SOURCEDIR) --conf $(CONFDIR) \
+	  --locales $(LOCALEDIR) $(foreach t,$(TOOLS),--exclude _ext/$(t).py) $@
+.PHONY: FORCE
+FORCE:
+
 # The one build rule: $(BUILDDIR)/<lang>/<builder>.stamp
 .PRECIOUS: $(BUILDDIR)/%.stamp
 .SECONDEXPANSION:
-$(BUILDDIR)/%.stamp: $(SOURCES) $$(call CATALOGS,$$(firstword $$(subst /, ,$$*))) | setup
+$(BUILDDIR)/%.stamp: $$(call INPUTS,$$(firstword $$(subst /, ,$$*))) | setup
 	$(eval lang    := $(word 1,$(subst /, ,$*)))
 	$(eval builder := $(word 2,$(subst /, ,$*)))
 	@# The EPUB packs whatever is in its output folder: start it empty so
 	@# that files of earlier builds never end up in the book.  Other
 	@# builders start empty when a document was added, renamed or removed,
 	@# so that no page of a removed document is published.
-	$(if $(filter epub,$(builder)),rm -rf $(BUILDDIR)/$(lang)/epub)
-	docs="$$(cd $(SOURCEDIR) && find . -name '*.md' | LC_ALL=C sort | md5sum)"; \
+	$(Q)$(if $(filter epub,$(builder)),rm -rf $(BUILDDIR)/$(lang)/epub)
+	$(Q)docs="$$(cd $(SOURCEDIR) && find . -name '*.md' | LC_ALL=C sort | md5sum)"; \
 	[ "$$docs" = "$$(cat $(BUILDDIR)/$(lang)/$(builder).docs 2>/dev/null)" ] \
 	  || rm -rf $(BUILDDIR)/$(lang)/$(builder); \
 	mkdir -p $(BUILDDIR)/$(lang) && echo "$$docs" > $(BUILDDIR)/$(lang)/$(builder).docs.new
-	$(call SPHINX_BUILD,$(builder),$(lang))
-	mv $(BUILDDIR)/$(lang)/$(builder).docs.new $(BUILDDIR)/$(lang)/$(builder).docs
-	touch $@
+	$(Q)$(T0); $(call SPHINX_BUILD,$(builder),$(lang)); \
+	$(call DONE,$(lang)/$(builder),Sphinx -> $(BUILDDIR)/$(lang)/$(builder)/)
+	$(Q)mv $(BUILDDIR)/$(lang)/$(builder).docs.new $(BUILDDIR)/$(lang)/$(builder).docs
+	$(Q)touch $@
 
 # Each artifact passes its gates (_ext/check_artifacts.py, EPUBCheck) before
 # it replaces the published one.
 $(DISTDIR)/html/%/index.html: $(BUILDDIR)/%/html.stamp
-	$(BIN)/python _ext/check_artifacts.py html $(BUILDDIR)/$*/html $*
-	$(call PUBLISH_DIR,$(BUILDDIR)/$*/html,$(DISTDIR)/html/$*)
-	rm -f $(DISTDIR)/html/$*/.buildinfo
-	touch $@
+	$(Q)$(BIN)/python _ext/check_artifacts.py html $(BUILDDIR)/$*/html $*
+	$(Q)$(call PUBLISH_DIR,$(BUILDDIR)/$*/html,$(DISTDIR)/html/$*)
+	$(Q)rm -f $(DISTDIR)/html/$*/.buildinfo
+	$(Q)touch $@
+	@$(call LOG,$*/html,gates passed -> $(DISTDIR)/html/$*/)
 
 $(DISTDIR)/mlops-handbook-%.pdf: $(BUILDDIR)/%/latex.stamp
-	$(BIN)/python _ext/latex_run.py $(BUILDDIR)/$*/latex/mlops-handbook.tex
-	$(BIN)/python _ext/check_artifacts.py pdf $(BUILDDIR)/$*/latex/mlops-handbook.pdf $*
-	$(call PUBLISH_FILE,$(BUILDDIR)/$*/latex/mlops-handbook.pdf,$@)
+	$(Q)$(T0); $(BIN)/python _ext/latex_run.py $(BUILDDIR)/$*/latex/mlops-handbook.tex; \
+	pages=$$(pdfinfo $(BUILDDIR)/$*/latex/mlops-handbook.pdf | sed -n 's/^Pages: *//p'); \
+	$(call DONE,$*/pdf,LaTeX -> $(BUILDDIR)/$*/latex/mlops-handbook.pdf,$$pages pages)
+	$(Q)$(BIN)/python _ext/check_artifacts.py pdf $(BUILDDIR)/$*/latex/mlops-handbook.pdf $*
+	$(Q)$(call PUBLISH_FILE,$(BUILDDIR)/$*/latex/mlops-handbook.pdf,$@)
+	@$(call LOG,$*/pdf,gates passed -> $@)
 
 $(DISTDIR)/mlops-handbook-%.epub: $(BUILDDIR)/%/epub.stamp
-	$(BIN)/python _ext/epub_check.py $(BUILDDIR)/$*/epub/mlops-handbook.epub
-	$(BIN)/python _ext/check_artifacts.py epub $(BUILDDIR)/$*/epub/mlops-handbook.epub $*
-	$(call PUBLISH_FILE,$(BUILDDIR)/$*/epub/mlops-handbook.epub,$@)
+	$(Q)$(T0); $(BIN)/python _ext/epub_check.py $(BUILDDIR)/$*/epub/mlops-handbook.epub; \
+	$(call DONE,$*/epub,EPUBCheck passed)
+	$(Q)$(BIN)/python _ext/check_artifacts.py epub $(BUILDDIR)/$*/epub/mlops-handbook.epub $*
+	$(Q)$(call PUBLISH_FILE,$(BUILDDIR)/$*/epub/mlops-handbook.epub,$@)
+	@$(call LOG,$*/epub,gates passed -> $@)
 
 # The site's root page: a choice between the editions.
 $(DISTDIR)/html/index.html: $(CONFDIR)/conf.py _ext/language_index.py | setup
-	mkdir -p $(dir $@)
-	$(BIN)/python _ext/language_index.py $@ $(LANGS)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(BIN)/python _ext/language_index.py $@ $(LANGS)
 
 # Each HTML edition offers its own PDF and EPUB for download (the sidebar
 # links to them), so they are copied into it, and into its zip.
 $(DISTDIR)/html/%/.downloads: $(DISTDIR)/html/%/index.html \
                               $(DISTDIR)/mlops-handbook-%.pdf $(DISTDIR)/mlops-handbook-%.epub
-	$(foreach f,mlops-handbook-$*.pdf mlops-handbook-$*.epub,\
+	$(Q)$(foreach f,mlops-handbook-$*.pdf mlops-handbook-$*.epub,\
 	  $(call PUBLISH_FILE,$(DISTDIR)/$(f),$(DISTDIR)/html/$*/$(f)) &&) true
-	touch $@
+	$(Q)touch $@
 
 # The HTML site of one edition as a zip that works from disk (file://).
 $(DISTDIR)/mlops-handbook-%-html.zip: $(DISTDIR)/html/%/.downloads
-	$(UNSEAL) && $(BIN)/python _ext/release.py zip $(DISTDIR)/html/$* mlops-handbook-$* $@
+	$(Q)$(UNSEAL) && $(BIN)/python _ext/release.py zip $(DISTDIR)/html/$* mlops-handbook-$* $@
 
 # The edition's intersphinx inventory, for projects that link to it.
 $(DISTDIR)/mlops-handbook-%-objects.inv: $(DISTDIR)/html/%/index.html
-	$(call PUBLISH_FILE,$(DISTDIR)/html/$*/objects.inv,$@)
+	$(Q)$(call PUBLISH_FILE,$(DISTDIR)/html/$*/objects.inv,$@)
 
 ARTIFACTS = $(foreach l,$(LANGS),mlops-handbook-$(l).pdf mlops-handbook-$(l).epub \
                                  mlops-handbook-$(l)-html.zip mlops-handbook-$(l)-objects.inv)
@@ -229,20 +251,21 @@ ARTIFACTS = $(foreach l,$(LANGS),mlops-handbook-$(l).pdf mlops-handbook-$(l).epu
 # The checksums close a release: written only once the formats agree
 # (every chapter, figure, term and reference in HTML, PDF and EPUB).
 $(DISTDIR)/SHA256SUMS: $(addprefix $(DISTDIR)/,$(ARTIFACTS))
-	$(BIN)/python _ext/check_artifacts.py all $(DISTDIR) $(BUILDDIR) $(LANGS)
-	cd $(DISTDIR) && sha256sum $(ARTIFACTS) > SHA256SUMS.tmp && mv SHA256SUMS.tmp SHA256SUMS
+	$(Q)$(BIN)/python _ext/check_artifacts.py all $(DISTDIR) $(BUILDDIR) $(LANGS)
+	$(Q)cd $(DISTDIR) && sha256sum $(ARTIFACTS) > SHA256SUMS.tmp && mv SHA256SUMS.tmp SHA256SUMS
+	@$(call LOG,dist,formats agree across editions -> $@)
 
 # Versioned copies for a release: mlops-handbook-<version>-<lang>.<ext>, the
 # version being the one in pyproject.toml.
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
 .PHONY: release
 release: dist
-	rm -rf $(DISTDIR)/release.new && mkdir -p $(DISTDIR)/release.new
-	$(foreach a,$(ARTIFACTS),cp $(DISTDIR)/$(a) \
+	$(Q)rm -rf $(DISTDIR)/release.new && mkdir -p $(DISTDIR)/release.new
+	$(Q)$(foreach a,$(ARTIFACTS),cp $(DISTDIR)/$(a) \
 	  $(DISTDIR)/release.new/$(subst mlops-handbook-,mlops-handbook-$(VERSION)-,$(a)) &&) true
-	cd $(DISTDIR)/release.new && sha256sum * > SHA256SUMS
-	rm -rf $(DISTDIR)/release && mv $(DISTDIR)/release.new $(DISTDIR)/release
-	@echo "release $(VERSION): $(DISTDIR)/release/"
+	$(Q)cd $(DISTDIR)/release.new && sha256sum * > SHA256SUMS
+	$(Q)rm -rf $(DISTDIR)/release && mv $(DISTDIR)/release.new $(DISTDIR)/release
+	@$(call LOG,release,$(VERSION) -> $(DISTDIR)/release/)
 
 .PHONY: html pdf epub latex all dist
 html:  $(DISTDIR)/html/$(BOOK_LANG)/index.html
@@ -252,6 +275,7 @@ latex: $(BUILDDIR)/$(BOOK_LANG)/latex.stamp
 all: dist
 dist: $(DISTDIR)/html/index.html $(DISTDIR)/SHA256SUMS \
       $(foreach l,$(LANGS),$(DISTDIR)/html/$(l)/.downloads)
+	@$(BIN)/python tools/summary.py $(DISTDIR) $(LANGS)
 
 # Authoring
 # ---------
@@ -262,8 +286,8 @@ dist: $(DISTDIR)/html/index.html $(DISTDIR)/SHA256SUMS \
 # Message templates (.pot), one per source document, from the Spanish text.
 .PHONY: gettext
 gettext: setup
-	rm -rf $(BUILDDIR)/gettext
-	$(SPHINXBUILD) -b gettext -c $(CONFDIR) -d $(BUILDDIR)/es/doctrees/gettext \
+	$(Q)rm -rf $(BUILDDIR)/gettext
+	$(Q)$(SPHINXBUILD) -b gettext -c $(CONFDIR) -d $(BUILDDIR)/es/doctrees/gettext \
 	  -D language=es $(SPHINXOPTS) $(SOURCEDIR) $(BUILDDIR)/gettext
 
 # Create or update locales/<lang>/LC_MESSAGES/<document>.po for each
@@ -284,8 +308,10 @@ i18n-stats: setup
 # spelling of the Spanish text and of each translation (hunspell).
 .PHONY: i18n-check
 i18n-check: gettext
-	$(BIN)/python _ext/check_catalogs.py $(BUILDDIR)/gettext $(LOCALEDIR) $(TRANSLATIONS)
-	$(BIN)/python _ext/spellcheck.py $(BUILDDIR)/gettext $(LOCALEDIR) $(TRANSLATIONS)
+	$(Q)$(BIN)/python _ext/check_catalogs.py $(BUILDDIR)/gettext $(LOCALEDIR) $(TRANSLATIONS)
+	@$(call LOG,check,catalogs of $(TRANSLATIONS))
+	$(Q)$(BIN)/python _ext/spellcheck.py $(BUILDDIR)/gettext $(LOCALEDIR) $(TRANSLATIONS)
+	@$(call LOG,check,spelling (hunspell))
 
 .PHONY: serve
 serve: setup
@@ -303,11 +329,15 @@ covers: setup
 # broken references, citations, bibliography entries and glossary terms).
 .PHONY: check
 check: all i18n-check
-	$(BIN)/python _ext/check_links.py $(DISTDIR)/html $(foreach l,$(LANGS),$(DISTDIR)/mlops-handbook-$(l).epub)
-	$(BIN)/python _ext/epub_check.py $(foreach l,$(LANGS),$(DISTDIR)/mlops-handbook-$(l).epub)
-	$(BIN)/python _ext/anchors.py check $(SOURCEDIR)/anchors.json $(foreach l,$(LANGS),$(DISTDIR)/html/$(l))
-	$(BIN)/python _ext/check_artifacts.py all $(DISTDIR) $(BUILDDIR) $(LANGS)
-	cd $(DISTDIR) && sha256sum --check --quiet SHA256SUMS
+	$(Q)$(BIN)/python _ext/check_links.py $(DISTDIR)/html $(foreach l,$(LANGS),$(DISTDIR)/mlops-handbook-$(l).epub)
+	@$(call LOG,check,links of the HTML sites and EPUBs)
+	$(Q)$(BIN)/python _ext/epub_check.py $(foreach l,$(LANGS),$(DISTDIR)/mlops-handbook-$(l).epub)
+	@$(call LOG,check,EPUBCheck)
+	$(Q)$(BIN)/python _ext/anchors.py check $(SOURCEDIR)/anchors.json $(foreach l,$(LANGS),$(DISTDIR)/html/$(l))
+	@$(call LOG,check,public anchors ($(SOURCEDIR)/anchors.json))
+	$(Q)$(BIN)/python _ext/check_artifacts.py all $(DISTDIR) $(BUILDDIR) $(LANGS)
+	$(Q)cd $(DISTDIR) && sha256sum --check --quiet SHA256SUMS
+	@$(call LOG,check,release gates and SHA256SUMS)
 
 # Rewrite the manifest of public anchors after adding chapters, sections,
 # figures or glossary terms (removing one fails `make check`).
@@ -327,6 +357,14 @@ test: check
 .PHONY: bench
 bench: setup
 	$(BIN)/python _ext/bench.py $(BENCHOPTS)
+
+# The README's two commands in a new Debian root made from Debian's packages
+# (mmdebstrap), with nothing of this machine but its network trust settings.
+SUITE   ?= bookworm
+VARIANT ?= plain
+.PHONY: clean-room
+clean-room:
+	$(Q)$(PYTHON) tools/clean_room.py --suite $(SUITE) --variant $(VARIANT)
 
 .PHONY: clean
 clean:

@@ -101,6 +101,7 @@ extensions = [
     "myst_parser",
     "sphinxcontrib.bibtex",
     # Local extensions, one feature each, in _ext/.
+    "book_fonts",
     "book_matter",
     "latex_sourcemap",
     "epub_citations",
@@ -259,13 +260,7 @@ latex_domain_indices = False
 latex_elements = {
     "papersize": "a4paper",
     "pointsize": "11pt",
-    # TeX Gyre (Debian: tex-gyre / fonts-texgyre) covers Spanish and English;
-    # DejaVu Sans Mono has every glyph that code samples may need.
-    "fontpkg": r"""
-\setmainfont{TeX Gyre Pagella}
-\setsansfont{TeX Gyre Heros}[Scale=MatchLowercase]
-\setmonofont{DejaVu Sans Mono}[Scale=0.85]
-""",
+    # The fonts ("fontpkg") come from _ext/book_fonts.py.
     # The stock Bjarne chapter heads look dated; mlopsbook.sty styles them.
     "fncychap": "",
     "preamble": r"\usepackage{mlopsbook}",  # completed per edition below

@@ -192,8 +192,9 @@ def render(jobs: list[tuple[Diagram, str]], settings: Settings, *, label: str = 
         if result["ok"]:
             raw = path.with_name(f"{path.name}.{os.getpid()}.raw")
             _finish(raw, path, fmt)
-            settings.log(f"{prefix}: [{cached + done}/{total}] rendered {fmt} "
-                         f"of {where}")
+            if os.environ.get("V") == "1":  # one line a diagram in `make V=1`
+                settings.log(f"{prefix}: [{cached + done}/{total}] rendered {fmt} "
+                             f"of {where}")
             _record(settings.cache_dir, path, where)
         else:
             errors.append(_syntax_error(diagram, result["error"]))

@@ -3,7 +3,7 @@
 project = "Libro de diagramas"
 author = "Pruebas"
 language = "es"
-extensions = ["myst_parser", "diagrams"]
+extensions = ["myst_parser", "book_fonts", "diagrams"]
 nitpicky = True
 numfig = True
 mermaid_output_format = "svg"

@@ -2,7 +2,7 @@
 project = "Libro traducido"
 author = "Pruebas"
 language = "es"
-extensions = ["myst_parser", "editions"]
+extensions = ["myst_parser", "book_fonts", "editions"]
 nitpicky = True
 locale_dirs = ["locales/"]
 gettext_compact = False

@@ -5,7 +5,7 @@ author = "Pruebas"
 version = "1.0"
 copyright = "2026, Pruebas"
 language = "es"
-extensions = ["myst_parser", "sphinxcontrib.bibtex", "bibliography_style",
+extensions = ["myst_parser", "book_fonts", "sphinxcontrib.bibtex", "bibliography_style",
               "bibliography_check", "glossary_check", "label_scheme"]
 nitpicky = True
 label_scheme_exempt = ["index"]
