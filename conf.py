@@ -106,6 +106,7 @@ extensions = [
     "latex_sourcemap",
     "epub_citations",
     "label_scheme",
+    "open_fence",
     "epub_package",
     "bibliography_style",
     "bibliography_check",

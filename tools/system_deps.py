@@ -48,6 +48,9 @@ PROBES = [
     ("fonts-texgyre", "file",
      "/usr/share/texmf/fonts/opentype/public/tex-gyre/texgyrepagella-regular.otf"),
     ("fonts-dejavu-core", "file", "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"),
+    # The oblique shapes of DejaVu Sans Mono (italic comments in code).
+    ("fonts-dejavu-extra", "file",
+     "/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Oblique.ttf"),
     ("poppler-utils", "command", "pdftoppm"),
     ("default-jre-headless", "command", "java"),
     ("chromium", "command", "chromium"),

@@ -3,7 +3,8 @@
 project = "Libro mínimo"
 author = "Pruebas"
 language = "es"
-extensions = ["myst_parser", "book_fonts", "book_matter", "latex_sourcemap", "label_scheme"]
+extensions = ["myst_parser", "book_fonts", "book_matter", "latex_sourcemap", "label_scheme",
+              "open_fence"]
 nitpicky = True
 label_scheme_exempt = ["index"]
 latex_engine = "xelatex"
