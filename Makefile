@@ -49,6 +49,9 @@ export LC_ALL := C.UTF-8
 export PYTHONPATH := $(CURDIR)/_ext
 
 BIN          := $(VENV)/bin
+# The command-line tools in _ext/ run through tools/run_tool.py: a crash is
+# one line naming the input, the traceback goes to $(BUILDDIR)/tools.traceback.log.
+TOOL          = BUILDDIR=$(BUILDDIR) $(BIN)/python tools/run_tool.py
 SPHINXBUILD  := $(BIN)/sphinx-build
 VENV_STAMP   := $(VENV)/.installed
 NODE_STAMP   := node_modules/.installed
@@ -176,7 +179,7 @@ system-deps:
 .PRECIOUS: $(BUILDDIR)/inputs/%.sig
 $(BUILDDIR)/inputs/%.sig: FORCE | setup
 	$(Q)$(BIN)/python tools/inputs.py --lang $* --source $(SOURCEDIR) --conf $(CONFDIR) \
-	  --locales $(LOCALEDIR) $(foreach t,$(TOOLS),--exclude _ext/$(t).py) $@
+	  --locales $(LOCALEDIR) --tools "$(TOOLS)" $@
 .PHONY: FORCE
 FORCE:
 
@@ -203,31 +206,31 @@ $(BUILDDIR)/%.stamp: $$(call INPUTS,$$(firstword $$(subst /, ,$$*))) | setup
 # Each artifact passes its gates (_ext/check_artifacts.py, EPUBCheck) before
 # it replaces the published one.
 $(DISTDIR)/html/%/index.html: $(BUILDDIR)/%/html.stamp
-	$(Q)$(BIN)/python _ext/check_artifacts.py html $(BUILDDIR)/$*/html $*
+	$(Q)$(TOOL) _ext/check_artifacts.py html $(BUILDDIR)/$*/html $*
 	$(Q)$(call PUBLISH_DIR,$(BUILDDIR)/$*/html,$(DISTDIR)/html/$*)
 	$(Q)rm -f $(DISTDIR)/html/$*/.buildinfo
 	$(Q)touch $@
 	@$(call LOG,$*/html,gates passed -> $(DISTDIR)/html/$*/)
 
 $(DISTDIR)/mlops-handbook-%.pdf: $(BUILDDIR)/%/latex.stamp
-	$(Q)$(T0); $(BIN)/python _ext/latex_run.py $(BUILDDIR)/$*/latex/mlops-handbook.tex; \
+	$(Q)$(T0); $(TOOL) _ext/latex_run.py $(BUILDDIR)/$*/latex/mlops-handbook.tex; \
 	pages=$$(pdfinfo $(BUILDDIR)/$*/latex/mlops-handbook.pdf | sed -n 's/^Pages: *//p'); \
 	$(call DONE,$*/pdf,LaTeX -> $(BUILDDIR)/$*/latex/mlops-handbook.pdf,$$pages pages)
-	$(Q)$(BIN)/python _ext/check_artifacts.py pdf $(BUILDDIR)/$*/latex/mlops-handbook.pdf $*
+	$(Q)$(TOOL) _ext/check_artifacts.py pdf $(BUILDDIR)/$*/latex/mlops-handbook.pdf $*
 	$(Q)$(call PUBLISH_FILE,$(BUILDDIR)/$*/latex/mlops-handbook.pdf,$@)
 	@$(call LOG,$*/pdf,gates passed -> $@)
 
 $(DISTDIR)/mlops-handbook-%.epub: $(BUILDDIR)/%/epub.stamp
-	$(Q)$(T0); $(BIN)/python _ext/epub_check.py $(BUILDDIR)/$*/epub/mlops-handbook.epub; \
+	$(Q)$(T0); $(TOOL) _ext/epub_check.py $(BUILDDIR)/$*/epub/mlops-handbook.epub; \
 	$(call DONE,$*/epub,EPUBCheck passed)
-	$(Q)$(BIN)/python _ext/check_artifacts.py epub $(BUILDDIR)/$*/epub/mlops-handbook.epub $*
+	$(Q)$(TOOL) _ext/check_artifacts.py epub $(BUILDDIR)/$*/epub/mlops-handbook.epub $*
 	$(Q)$(call PUBLISH_FILE,$(BUILDDIR)/$*/epub/mlops-handbook.epub,$@)
 	@$(call LOG,$*/epub,gates passed -> $@)
 
 # The site's root page: a choice between the editions.
 $(DISTDIR)/html/index.html: $(CONFDIR)/conf.py _ext/language_index.py | setup
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(BIN)/python _ext/language_index.py $@ $(LANGS)
+	$(Q)$(TOOL) _ext/language_index.py $@ $(LANGS)
 
 # Each HTML edition offers its own PDF and EPUB for download (the sidebar
 # links to them), so they are copied into it, and into its zip.
@@ -239,7 +242,7 @@ $(DISTDIR)/html/%/.downloads: $(DISTDIR)/html/%/index.html \
 
 # The HTML site of one edition as a zip that works from disk (file://).
 $(DISTDIR)/mlops-handbook-%-html.zip: $(DISTDIR)/html/%/.downloads
-	$(Q)$(UNSEAL) && $(BIN)/python _ext/release.py zip $(DISTDIR)/html/$* mlops-handbook-$* $@
+	$(Q)$(UNSEAL) && $(TOOL) _ext/release.py zip $(DISTDIR)/html/$* mlops-handbook-$* $@
 
 # The edition's intersphinx inventory, for projects that link to it.
 $(DISTDIR)/mlops-handbook-%-objects.inv: $(DISTDIR)/html/%/index.html
@@ -251,7 +254,7 @@ ARTIFACTS = $(foreach l,$(LANGS),mlops-handbook-$(l).pdf mlops-handbook-$(l).epu
 # The checksums close a release: written only once the formats agree
 # (every chapter, figure, term and reference in HTML, PDF and EPUB).
 $(DISTDIR)/SHA256SUMS: $(addprefix $(DISTDIR)/,$(ARTIFACTS))
-	$(Q)$(BIN)/python _ext/check_artifacts.py all $(DISTDIR) $(BUILDDIR) $(LANGS)
+	$(Q)$(TOOL) _ext/check_artifacts.py all $(DISTDIR) $(BUILDDIR) $(LANGS)
 	$(Q)cd $(DISTDIR) && sha256sum $(ARTIFACTS) > SHA256SUMS.tmp && mv SHA256SUMS.tmp SHA256SUMS
 	@$(call LOG,dist,formats agree across editions -> $@)
 
@@ -296,21 +299,21 @@ gettext: setup
 update-po: gettext
 	$(foreach l,$(TRANSLATIONS),$(BIN)/sphinx-intl update -p $(BUILDDIR)/gettext \
 	  -d $(LOCALEDIR) -l $(l) -w 79 >/dev/null && ) true
-	$(BIN)/python _ext/i18n_stats.py $(LOCALEDIR) $(TRANSLATIONS)
+	$(TOOL) _ext/i18n_stats.py $(LOCALEDIR) $(TRANSLATIONS)
 
 # Translation progress of each catalog (fuzzy counts as untranslated).
 .PHONY: i18n-stats
 i18n-stats: setup
-	$(BIN)/python _ext/i18n_stats.py $(LOCALEDIR) $(TRANSLATIONS)
+	$(TOOL) _ext/i18n_stats.py $(LOCALEDIR) $(TRANSLATIONS)
 
 # Translation QA: catalogs in step with the sources, complete, no fuzzy,
 # references intact, glossary terms consistent, msgfmt --check; then the
 # spelling of the Spanish text and of each translation (hunspell).
 .PHONY: i18n-check
 i18n-check: gettext
-	$(Q)$(BIN)/python _ext/check_catalogs.py $(BUILDDIR)/gettext $(LOCALEDIR) $(TRANSLATIONS)
+	$(Q)$(TOOL) _ext/check_catalogs.py $(BUILDDIR)/gettext $(LOCALEDIR) $(TRANSLATIONS)
 	@$(call LOG,check,catalogs of $(TRANSLATIONS))
-	$(Q)$(BIN)/python _ext/spellcheck.py $(BUILDDIR)/gettext $(LOCALEDIR) $(TRANSLATIONS)
+	$(Q)$(TOOL) _ext/spellcheck.py $(BUILDDIR)/gettext $(LOCALEDIR) $(TRANSLATIONS)
 	@$(call LOG,check,spelling (hunspell))
 
 .PHONY: serve
@@ -320,7 +323,7 @@ serve: setup
 
 .PHONY: covers
 covers: setup
-	$(BIN)/python _ext/make_cover.py $(LANGS)
+	$(TOOL) _ext/make_cover.py $(LANGS)
 
 # Checks
 # ------
@@ -329,13 +332,13 @@ covers: setup
 # broken references, citations, bibliography entries and glossary terms).
 .PHONY: check
 check: all i18n-check
-	$(Q)$(BIN)/python _ext/check_links.py $(DISTDIR)/html $(foreach l,$(LANGS),$(DISTDIR)/mlops-handbook-$(l).epub)
+	$(Q)$(TOOL) _ext/check_links.py $(DISTDIR)/html $(foreach l,$(LANGS),$(DISTDIR)/mlops-handbook-$(l).epub)
 	@$(call LOG,check,links of the HTML sites and EPUBs)
-	$(Q)$(BIN)/python _ext/epub_check.py $(foreach l,$(LANGS),$(DISTDIR)/mlops-handbook-$(l).epub)
+	$(Q)$(TOOL) _ext/epub_check.py $(foreach l,$(LANGS),$(DISTDIR)/mlops-handbook-$(l).epub)
 	@$(call LOG,check,EPUBCheck)
-	$(Q)$(BIN)/python _ext/anchors.py check $(SOURCEDIR)/anchors.json $(foreach l,$(LANGS),$(DISTDIR)/html/$(l))
+	$(Q)$(TOOL) _ext/anchors.py check $(SOURCEDIR)/anchors.json $(foreach l,$(LANGS),$(DISTDIR)/html/$(l))
 	@$(call LOG,check,public anchors ($(SOURCEDIR)/anchors.json))
-	$(Q)$(BIN)/python _ext/check_artifacts.py all $(DISTDIR) $(BUILDDIR) $(LANGS)
+	$(Q)$(TOOL) _ext/check_artifacts.py all $(DISTDIR) $(BUILDDIR) $(LANGS)
 	$(Q)cd $(DISTDIR) && sha256sum --check --quiet SHA256SUMS
 	@$(call LOG,check,release gates and SHA256SUMS)
 
@@ -343,20 +346,20 @@ check: all i18n-check
 # figures or glossary terms (removing one fails `make check`).
 .PHONY: anchors
 anchors: $(DISTDIR)/html/es/index.html
-	$(BIN)/python _ext/anchors.py write $(SOURCEDIR)/anchors.json $(DISTDIR)/html/es
+	$(TOOL) _ext/anchors.py write $(SOURCEDIR)/anchors.json $(DISTDIR)/html/es
 
 # Tests
 # -----
 
 .PHONY: test
 test: check
-	$(BIN)/python -m pytest $(PYTESTOPTS)
+	$(Q)$(BIN)/python -m pytest $(PYTESTOPTS)
 
 # Benchmark: cold, no-op and incremental builds, stages, diagrams, scaling
 # (writes _build/bench/bench.md and bench.json; takes a while).
 .PHONY: bench
 bench: setup
-	$(BIN)/python _ext/bench.py $(BENCHOPTS)
+	$(TOOL) _ext/bench.py $(BENCHOPTS)
 
 # The README's two commands in a new Debian root made from Debian's packages
 # (mmdebstrap), with nothing of this machine but its network trust settings.

@@ -115,7 +115,7 @@ def test_a_latin1_chapter_stops_the_build_before_sphinx_and_keeps_the_book(fixtu
                      .encode("latin-1"))
     run = book.make("html")
     assert run.returncode != 0
-    assert "capitulo.md:2:5: not UTF-8 (byte 0xed)" in run.output, run.output
+    assert "capitulo.md:2:6: not UTF-8 (byte 0xed)" in run.output, run.output
     assert "Traceback" not in run.output and "UnicodeDecodeError" not in run.output
     assert (book.dist / "html" / "es" / "capitulo.html").read_bytes() == before
 
@@ -176,3 +176,24 @@ def test_a_chapter_that_ends_inside_a_fence_fails_with_the_line(fixture_book):
     run = book.make("html")
     assert run.returncode != 0
     assert "capitulo.md:11: WARNING: this code fence is never closed" in run.output, run.output
+
+
+def test_a_tool_that_crashes_gives_one_line_naming_its_input(tmp_path):
+    import subprocess
+
+    gate = tmp_path / "gate.py"
+    gate.write_text("import sys\nif sys.argv[1] == 'ok':\n    sys.exit(3)\n"
+                    "data = {}\ndata[open(sys.argv[1]).read()]\n")
+    artifact = tmp_path / "libro.epub"
+    artifact.write_text("contenido")
+    env = {**__import__("os").environ, "BUILDDIR": str(tmp_path / "build")}
+    run = subprocess.run([sys.executable, str(ROOT / "tools" / "run_tool.py"), str(gate),
+                          str(artifact)], capture_output=True, text=True, env=env)
+    assert run.returncode == 1
+    assert run.stdout == ""
+    assert run.stderr.count("\n") == 1, run.stderr
+    assert run.stderr.startswith(f"{artifact}: error: gate.py failed: KeyError: 'contenido'")
+    assert "Traceback" in (tmp_path / "build" / "tools.traceback.log").read_text()
+    passthrough = subprocess.run([sys.executable, str(ROOT / "tools" / "run_tool.py"),
+                                  str(gate), "ok"], capture_output=True, text=True, env=env)
+    assert passthrough.returncode == 3 and passthrough.stderr == ""

@@ -10,6 +10,7 @@ linear time (_ext/sidebar_nav.py) is the theme's sidebar, page for page.
 from __future__ import annotations
 
 import importlib
+import os
 import subprocess
 import sys
 
@@ -38,19 +39,33 @@ def test_every_local_extension_is_parallel_safe(name):
 
 
 def test_noop_make_does_no_sphinx_latex_or_diagram_work(book):
-    proc = subprocess.run(["make", "--dry-run", "dist"], cwd=ROOT, capture_output=True, text=True)
-    assert proc.returncode == 0
-    for tool in ("sphinx-build", "latex_run", "mermaid", "epub_check", "check_artifacts"):
-        assert tool not in proc.stdout, f"a no-op make would run {tool}:\n{proc.stdout}"
+    # A real run (make --dry-run cannot tell: the input signatures are
+    # checked on every run and rewritten only when an input changed).
+    proc = subprocess.run(["make", "dist", "V=1"], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    for tool in ("sphinx_build.py", "latex_run.py _build", "mermaid", "epub_check.py _build",
+                 "check_artifacts.py html", "check_artifacts.py pdf", "check_artifacts.py epub",
+                 "check_artifacts.py all"):
+        assert tool not in proc.stdout, f"a no-op make ran {tool}:\n{proc.stdout}"
 
 
 def test_a_catalog_edit_rebuilds_only_its_language(book):
     catalog = ROOT / "locales" / "en" / "LC_MESSAGES" / "ventajas.po"
-    proc = subprocess.run(["make", "--dry-run", "dist", f"--what-if={catalog.relative_to(ROOT)}"], cwd=ROOT,
-                          capture_output=True, text=True)
-    assert proc.returncode == 0
-    assert "language=en" in proc.stdout
-    assert "language=es" not in proc.stdout, proc.stdout
+    sigs = {lang: ROOT / "_build" / "inputs" / f"{lang}.sig" for lang in ("es", "en")}
+    saved = {lang: (path.read_bytes(), path.stat()) for lang, path in sigs.items()}
+    stat = catalog.stat()
+    try:
+        os.utime(catalog, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+        proc = subprocess.run(["make", *(str(p.relative_to(ROOT)) for p in sigs.values())], cwd=ROOT,
+                              capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert sigs["es"].read_bytes() == saved["es"][0], "the Spanish edition would rebuild"
+        assert sigs["en"].read_bytes() != saved["en"][0], "the English edition would not rebuild"
+    finally:
+        os.utime(catalog, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        for lang, (data, st) in saved.items():
+            sigs[lang].write_bytes(data)
+            os.utime(sigs[lang], ns=(st.st_atime_ns, st.st_mtime_ns))
 
 
 def _sidebars(html_dir) -> dict[str, object]:
@@ -109,5 +124,5 @@ def test_sphinx_writes_with_every_core():
     proc = subprocess.run(["make", "--dry-run", "--always-make", "_build/es/html.stamp"], cwd=ROOT,
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
-    line = next(l for l in proc.stdout.splitlines() if "sphinx-build -b html" in l)
+    line = next(l for l in proc.stdout.splitlines() if "sphinx_build.py" in l and "-b html" in l)
     assert f" -j {len(os.sched_getaffinity(0)) + 1} " in line, line  # nproc

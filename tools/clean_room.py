@@ -138,7 +138,7 @@ def trust(root: Path, env: dict[str, str]) -> None:
     target.mkdir(parents=True, exist_ok=True)
     for cert in EXTRA_CA_DIR.glob("**/*.crt") if EXTRA_CA_DIR.exists() else []:
         shutil.copy(cert, target / cert.name)
-    chroot(root, "update-ca-certificates >/dev/null", env)
+    chroot(root, "update-ca-certificates >/dev/null 2>&1", env)
 
 
 def node_present(root: Path, env: dict[str, str]) -> None:

@@ -1,7 +1,7 @@
 """Check every input of a build and sign it, whatever the files are called.
 
     python tools/inputs.py --lang es --source book --conf . --locales locales \
-        [--exclude _ext/bench.py ...] _build/inputs/es.sig
+        [--tools "bench check_links ..."] _build/inputs/es.sig
 
 The Makefile cannot list the inputs itself: it splits file names on spaces,
 so one file called ``Captura de pantalla.png`` would make the build rule
@@ -58,13 +58,14 @@ def name_problem(rel: Path) -> str | None:
     *folders, name = parts
     chapter = name.endswith(".md")
     stem = name[:-3] if chapter else name
-    bad = [p for p in folders if not CHAPTER.fullmatch(p)]
+    rule = CHAPTER if chapter else ASSET
+    bad = [p for p in folders if not rule.fullmatch(p)]
     if chapter and (bad or not CHAPTER.fullmatch(stem)):
         fixed = "/".join([slug(p, True) for p in folders] + [slug(stem, True) + ".md"])
         return ("chapter file names are URLs: use lowercase ASCII letters, digits and "
                 f"hyphens ({fixed})")
     if not chapter and (bad or not ASSET.fullmatch(name)):
-        fixed = "/".join([slug(p, True) for p in folders] + [slug(name, False)])
+        fixed = "/".join([slug(p, False) for p in folders] + [slug(name, False)])
         return ("file names under the book become URLs in every format: use ASCII "
                 f"letters, digits, hyphens, dots and underscores ({fixed})")
     return None
@@ -98,7 +99,7 @@ def inputs(args) -> list[Path]:
     tops = [args.conf / "conf.py", ROOT / "requirements.lock", ROOT / "package-lock.json",
             args.source, ROOT / "_ext", ROOT / "_static", ROOT / "_templates",
             args.locales / args.lang]
-    excluded = {(ROOT / e).resolve() for e in args.exclude}
+    excluded = {(ROOT / "_ext" / f"{name}.py").resolve() for name in args.tools.split()}
     seen, files = set(), []
     for top in tops:
         if not top.exists():
@@ -120,12 +121,14 @@ def shown(path: Path) -> str:
 
 def problems(args, files: list[Path]) -> list[str]:
     found = []
-    source = args.source.resolve()
+    source, locales = args.source.resolve(), args.locales.resolve()
     for path in files:
         try:
             rel = path.resolve().relative_to(source)
         except ValueError:
             rel = None
+        if rel is not None and path.resolve().is_relative_to(locales):
+            rel = None  # catalogs are not published under their names
         if rel is not None:
             why = name_problem(rel)
             if why:
@@ -152,7 +155,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--source", type=Path, required=True)
     parser.add_argument("--conf", type=Path, required=True)
     parser.add_argument("--locales", type=Path, required=True)
-    parser.add_argument("--exclude", action="append", default=[])
+    parser.add_argument("--tools", default="",
+                        help="command-line tools in _ext/ that no build reads (names)")
     parser.add_argument("output", type=Path)
     args = parser.parse_args(argv)
     files = inputs(args)

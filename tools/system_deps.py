@@ -127,7 +127,9 @@ def main(argv: list[str]) -> int:
     if not missing:
         return 0
     packages = [p for p, _ in missing]
-    print("[setup] missing: " + ", ".join(f"{probe} ({p})" for p, probe in missing))
+    if os.environ.get("V") == "1":
+        print("[setup] missing: " + ", ".join(f"{probe} ({p})" for p, probe in missing),
+              flush=True)
     cmd = apt_command(packages)
     if "--dry-run" in argv:
         print(cmd)
@@ -141,7 +143,8 @@ def main(argv: list[str]) -> int:
         print("error: cannot install system packages: run this as root, then 'make' "
               f"again:\n  sudo bash -c '{cmd}'", file=sys.stderr)
         return 1
-    print(f"[setup] apt-get install {' '.join(packages)}")
+    print(f"[setup] apt-get install {' '.join(packages)}", flush=True)
+    print("[setup] (several minutes for TeX Live and Chromium on a new machine)", flush=True)
     proc = subprocess.run(runner, stdout=subprocess.DEVNULL if not os.environ.get("V") == "1" else None)
     if proc.returncode != 0:
         print(f"error: apt-get failed (exit {proc.returncode}); the command was:\n  {cmd}",
