@@ -52,6 +52,8 @@ PROBES = [
     ("fonts-dejavu-extra", "file",
      "/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Oblique.ttf"),
     ("poppler-utils", "command", "pdftoppm"),
+    # fc-list: the tests find each font of the books with it.
+    ("fontconfig", "command", "fc-list"),
     ("default-jre-headless", "command", "java"),
     ("chromium", "command", "chromium"),
     ("nodejs", "command", "node"),
