@@ -26,7 +26,7 @@ import sphinx._cli.util.errors as sphinx_errors
 import sphinx.cmd.build
 import sphinx.events
 import sphinx.util.parallel as parallel
-from sphinx.errors import SphinxParallelError
+from sphinx.errors import ExtensionError, SphinxError, SphinxParallelError
 
 # The document of the last event that named one, in this process.
 CURRENT: dict[str, str | None] = {"source": None, "extension": None}
@@ -81,6 +81,16 @@ def locate(exc: BaseException) -> str:
     return f"{_shown(source)}:{line}" if line else _shown(source)
 
 
+def describe(exc: BaseException) -> str:
+    """``ValueError: boom (in extension x)`` rather than Sphinx's wrapper."""
+    orig = getattr(exc, "orig_exc", None)
+    if isinstance(exc, ExtensionError) and orig is not None:
+        return f"{type(orig).__name__}: {orig} (in extension {exc.modname or '?'})"
+    if isinstance(exc, SphinxError):
+        return f"{exc.category}: {exc}"
+    return f"{type(exc).__name__}: {exc}"
+
+
 def _process(self, pipe, func, arg) -> None:
     """Sphinx's worker, with the failing document added to the error."""
     try:
@@ -90,8 +100,7 @@ def _process(self, pipe, func, arg) -> None:
         failed = False
     except BaseException as err:  # noqa: BLE001 - reported to the main process
         failed = True
-        errmsg = traceback.format_exception_only(err.__class__, err)[0].strip()
-        ret = (locate(err) + SEPARATOR + errmsg, traceback.format_exc())
+        ret = (locate(err) + SEPARATOR + describe(err), traceback.format_exc())
     parallel.logging.convert_serializable(collector.logs)
     pipe.send((failed, collector.logs, ret))
 
@@ -106,10 +115,7 @@ def report(error_log: Path):
             where, what = exception.message.split(SEPARATOR, 1)
         else:
             where = locate(exception)
-            what = "".join(traceback.format_exception_only(type(exception), exception)).strip()
-            cause = exception.__cause__ or exception.__context__
-            if cause is not None and what.startswith(("Handler", "sphinx.errors")):
-                what += f" ({type(cause).__name__}: {cause})"
+            what = describe(exception)
         error_log.parent.mkdir(parents=True, exist_ok=True)
         error_log.write_text(sphinx_errors.full_exception_context(
             exception, message_log=message_log, extensions=extensions), encoding="utf-8")
