@@ -49,8 +49,8 @@ export LC_ALL := C.UTF-8
 export PYTHONPATH := $(CURDIR)/_ext
 
 BIN          := $(VENV)/bin
-# The command-line tools in _ext/ run through tools/run_tool.py: a crash is
-# one line naming the input, the traceback goes to $(BUILDDIR)/tools.traceback.log.
+# The programs in tools/ run through tools/run_tool.py: a crash is one line
+# naming the input, the traceback goes to $(BUILDDIR)/tools.traceback.log.
 TOOL          = BUILDDIR=$(BUILDDIR) $(BIN)/python tools/run_tool.py
 SPHINXBUILD  := $(BIN)/sphinx-build
 VENV_STAMP   := $(VENV)/.installed
@@ -73,10 +73,8 @@ export FORCE_SOURCE_DATE := 1
 # (any file name works: make never sees the names), refuses a file that is
 # not UTF-8 or a name that cannot be a URL, and rewrites the signature only
 # when something changed.  The catalogs of a language (locales/<lang>/)
-# matter to that language only, and the command-line tools in _ext/ (checks,
-# benchmark) to no build.
-TOOLS   := bench check_artifacts check_catalogs check_links spellcheck make_cover \
-           release language_index i18n_stats epub_check latex_run
+# matter to that language only; tools/ (gates, build steps, benchmark) to no
+# build.
 INPUTS   = $(BUILDDIR)/inputs/$(1).sig
 
 # sphinx-build for builder $(1) and language $(2), with a doctree folder per
@@ -90,7 +88,7 @@ SPHINX_BUILD = $(BIN)/python tools/sphinx_build.py \
 	$(if $(call EXT_CHANGED,$(1),$(2)),-E) \
 	$(SPHINXOPTS) $(SOURCEDIR) $(BUILDDIR)/$(2)/$(1)
 EXT_CHANGED = $(shell find _ext $(wildcard $(LOCALEDIR)/$(2)/LC_MESSAGES/sphinx.po) \
-	\( -name '*.py' $(foreach t,$(TOOLS),-not -name $(t).py) -o -name sphinx.po \) \
+	\( -name '*.py' -o -name sphinx.po \) \
 	-newer $(BUILDDIR)/$(2)/doctrees/$(1)/environment.pickle 2>/dev/null | head -1)
 
 # Copy file $(1) to $(2) through a temporary name in the same folder.  Any
@@ -179,7 +177,7 @@ system-deps:
 .PRECIOUS: $(BUILDDIR)/inputs/%.sig
 $(BUILDDIR)/inputs/%.sig: FORCE | setup
 	$(Q)$(BIN)/python tools/inputs.py --lang $* --source $(SOURCEDIR) --conf $(CONFDIR) \
-	  --locales $(LOCALEDIR) --tools "$(TOOLS)" $@
+	  --locales $(LOCALEDIR) $@
 .PHONY: FORCE
 FORCE:
 
@@ -203,34 +201,34 @@ $(BUILDDIR)/%.stamp: $$(call INPUTS,$$(firstword $$(subst /, ,$$*))) | setup
 	$(Q)mv $(BUILDDIR)/$(lang)/$(builder).docs.new $(BUILDDIR)/$(lang)/$(builder).docs
 	$(Q)touch $@
 
-# Each artifact passes its gates (_ext/check_artifacts.py, EPUBCheck) before
+# Each artifact passes its gates (tools/check_artifacts.py, EPUBCheck) before
 # it replaces the published one.
 $(DISTDIR)/html/%/index.html: $(BUILDDIR)/%/html.stamp
-	$(Q)$(TOOL) _ext/check_artifacts.py html $(BUILDDIR)/$*/html $*
+	$(Q)$(TOOL) tools/check_artifacts.py html $(BUILDDIR)/$*/html $*
 	$(Q)$(call PUBLISH_DIR,$(BUILDDIR)/$*/html,$(DISTDIR)/html/$*)
 	$(Q)rm -f $(DISTDIR)/html/$*/.buildinfo
 	$(Q)touch $@
 	@$(call LOG,$*/html,gates passed -> $(DISTDIR)/html/$*/)
 
 $(DISTDIR)/mlops-handbook-%.pdf: $(BUILDDIR)/%/latex.stamp
-	$(Q)$(T0); $(TOOL) _ext/latex_run.py $(BUILDDIR)/$*/latex/mlops-handbook.tex; \
+	$(Q)$(T0); $(TOOL) tools/latex_run.py $(BUILDDIR)/$*/latex/mlops-handbook.tex; \
 	pages=$$(pdfinfo $(BUILDDIR)/$*/latex/mlops-handbook.pdf | sed -n 's/^Pages: *//p'); \
 	$(call DONE,$*/pdf,LaTeX -> $(BUILDDIR)/$*/latex/mlops-handbook.pdf,$$pages pages)
-	$(Q)$(TOOL) _ext/check_artifacts.py pdf $(BUILDDIR)/$*/latex/mlops-handbook.pdf $*
+	$(Q)$(TOOL) tools/check_artifacts.py pdf $(BUILDDIR)/$*/latex/mlops-handbook.pdf $*
 	$(Q)$(call PUBLISH_FILE,$(BUILDDIR)/$*/latex/mlops-handbook.pdf,$@)
 	@$(call LOG,$*/pdf,gates passed -> $@)
 
 $(DISTDIR)/mlops-handbook-%.epub: $(BUILDDIR)/%/epub.stamp
-	$(Q)$(T0); $(TOOL) _ext/epub_check.py $(BUILDDIR)/$*/epub/mlops-handbook.epub; \
+	$(Q)$(T0); $(TOOL) tools/check_epub.py $(BUILDDIR)/$*/epub/mlops-handbook.epub; \
 	$(call DONE,$*/epub,EPUBCheck passed)
-	$(Q)$(TOOL) _ext/check_artifacts.py epub $(BUILDDIR)/$*/epub/mlops-handbook.epub $*
+	$(Q)$(TOOL) tools/check_artifacts.py epub $(BUILDDIR)/$*/epub/mlops-handbook.epub $*
 	$(Q)$(call PUBLISH_FILE,$(BUILDDIR)/$*/epub/mlops-handbook.epub,$@)
 	@$(call LOG,$*/epub,gates passed -> $@)
 
 # The site's root page: a choice between the editions.
-$(DISTDIR)/html/index.html: $(CONFDIR)/conf.py _ext/language_index.py | setup
+$(DISTDIR)/html/index.html: $(CONFDIR)/conf.py tools/language_index.py | setup
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(TOOL) _ext/language_index.py $@ $(LANGS)
+	$(Q)$(TOOL) tools/language_index.py $@ $(LANGS)
 
 # Each HTML edition offers its own PDF and EPUB for download (the sidebar
 # links to them), so they are copied into it, and into its zip.
@@ -242,7 +240,7 @@ $(DISTDIR)/html/%/.downloads: $(DISTDIR)/html/%/index.html \
 
 # The HTML site of one edition as a zip that works from disk (file://).
 $(DISTDIR)/mlops-handbook-%-html.zip: $(DISTDIR)/html/%/.downloads
-	$(Q)$(UNSEAL) && $(TOOL) _ext/release.py zip $(DISTDIR)/html/$* mlops-handbook-$* $@
+	$(Q)$(UNSEAL) && $(TOOL) tools/release.py zip $(DISTDIR)/html/$* mlops-handbook-$* $@
 
 # The edition's intersphinx inventory, for projects that link to it.
 $(DISTDIR)/mlops-handbook-%-objects.inv: $(DISTDIR)/html/%/index.html
@@ -254,7 +252,7 @@ ARTIFACTS = $(foreach l,$(LANGS),mlops-handbook-$(l).pdf mlops-handbook-$(l).epu
 # The checksums close a release: written only once the formats agree
 # (every chapter, figure, term and reference in HTML, PDF and EPUB).
 $(DISTDIR)/SHA256SUMS: $(addprefix $(DISTDIR)/,$(ARTIFACTS))
-	$(Q)$(TOOL) _ext/check_artifacts.py all $(DISTDIR) $(BUILDDIR) $(LANGS)
+	$(Q)$(TOOL) tools/check_artifacts.py all $(DISTDIR) $(BUILDDIR) $(LANGS)
 	$(Q)cd $(DISTDIR) && sha256sum $(ARTIFACTS) > SHA256SUMS.tmp && mv SHA256SUMS.tmp SHA256SUMS
 	@$(call LOG,dist,formats agree across editions -> $@)
 
@@ -311,9 +309,9 @@ i18n-stats: setup
 # spelling of the Spanish text and of each translation (hunspell).
 .PHONY: i18n-check
 i18n-check: gettext
-	$(Q)$(TOOL) _ext/check_catalogs.py $(BUILDDIR)/gettext $(LOCALEDIR) $(TRANSLATIONS)
+	$(Q)$(TOOL) tools/check_catalogs.py $(BUILDDIR)/gettext $(LOCALEDIR) $(TRANSLATIONS)
 	@$(call LOG,check,catalogs of $(TRANSLATIONS))
-	$(Q)$(TOOL) _ext/spellcheck.py $(BUILDDIR)/gettext $(LOCALEDIR) $(TRANSLATIONS)
+	$(Q)$(TOOL) tools/check_spelling.py $(BUILDDIR)/gettext $(LOCALEDIR) $(TRANSLATIONS)
 	@$(call LOG,check,spelling (hunspell))
 
 .PHONY: serve
@@ -323,7 +321,7 @@ serve: setup
 
 .PHONY: covers
 covers: setup
-	$(TOOL) _ext/make_cover.py $(LANGS)
+	$(TOOL) tools/make_cover.py $(LANGS)
 
 # Checks
 # ------
@@ -332,13 +330,13 @@ covers: setup
 # broken references, citations, bibliography entries and glossary terms).
 .PHONY: check
 check: all i18n-check
-	$(Q)$(TOOL) _ext/check_links.py $(DISTDIR)/html $(foreach l,$(LANGS),$(DISTDIR)/mlops-handbook-$(l).epub)
+	$(Q)$(TOOL) tools/check_links.py $(DISTDIR)/html $(foreach l,$(LANGS),$(DISTDIR)/mlops-handbook-$(l).epub)
 	@$(call LOG,check,links of the HTML sites and EPUBs)
-	$(Q)$(TOOL) _ext/epub_check.py $(foreach l,$(LANGS),$(DISTDIR)/mlops-handbook-$(l).epub)
+	$(Q)$(TOOL) tools/check_epub.py $(foreach l,$(LANGS),$(DISTDIR)/mlops-handbook-$(l).epub)
 	@$(call LOG,check,EPUBCheck)
-	$(Q)$(TOOL) _ext/anchors.py check $(SOURCEDIR)/anchors.json $(foreach l,$(LANGS),$(DISTDIR)/html/$(l))
+	$(Q)$(TOOL) tools/check_anchors.py check $(SOURCEDIR)/anchors.json $(foreach l,$(LANGS),$(DISTDIR)/html/$(l))
 	@$(call LOG,check,public anchors ($(SOURCEDIR)/anchors.json))
-	$(Q)$(TOOL) _ext/check_artifacts.py all $(DISTDIR) $(BUILDDIR) $(LANGS)
+	$(Q)$(TOOL) tools/check_artifacts.py all $(DISTDIR) $(BUILDDIR) $(LANGS)
 	$(Q)cd $(DISTDIR) && sha256sum --check --quiet SHA256SUMS
 	@$(call LOG,check,release gates and SHA256SUMS)
 
@@ -346,7 +344,7 @@ check: all i18n-check
 # figures or glossary terms (removing one fails `make check`).
 .PHONY: anchors
 anchors: $(DISTDIR)/html/es/index.html
-	$(TOOL) _ext/anchors.py write $(SOURCEDIR)/anchors.json $(DISTDIR)/html/es
+	$(TOOL) tools/check_anchors.py write $(SOURCEDIR)/anchors.json $(DISTDIR)/html/es
 
 # Tests
 # -----
@@ -359,7 +357,7 @@ test: check
 # (writes _build/bench/bench.md and bench.json; takes a while).
 .PHONY: bench
 bench: setup
-	$(TOOL) _ext/bench.py $(BENCHOPTS)
+	$(TOOL) tools/bench.py $(BENCHOPTS)
 
 # The README's two commands in a new Debian root made from Debian's packages
 # (mmdebstrap), with nothing of this machine but its network trust settings.

@@ -30,65 +30,12 @@ _PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8")
 release = _PYPROJECT["project"]["version"]
 version = ".".join(release.split(".")[:2])
 
-# Per-language metadata; the entry for ``language`` is applied by
-# ``_apply_edition`` below.  Keys are the languages the project publishes.
-EDITIONS = {
-    "es": {
-        "project": "MLOps: introducción y conceptos fundamentales",
-        "short_title": "Manual de MLOps",
-        "author": "Equipo del Manual de MLOps",
-        "subject": "Introducción a MLOps: operaciones de aprendizaje automático",
-        "keywords": "MLOps, aprendizaje automático, DevOps, CI/CD, entrenamiento continuo",
-        "description": (
-            "Introducción a MLOps para nuevos miembros del equipo: conceptos, "
-            "principios, casos de uso, arquitecturas y mejores prácticas."
-        ),
-        "pdf_lang": "es-ES",
-        "search_bar_text": "Buscar…",
-        "contents_name": "Índice general",
-        "index_name": "Índice alfabético",
-        "figure_format": "Figura %s",
-        "today_fmt": "%-d de %B de %Y",
-        "edition_word": "Edición",
-        "published_word": "Publicada el",
-        "colophon": (
-            "Compuesto con XeLaTeX en TeX Gyre Pagella y TeX Gyre Heros. "
-            "Disponible también en HTML y EPUB."
-        ),
-        "accessibility_summary": (
-            "Texto estructurado con títulos, índice de navegación y orden de "
-            "lectura lógico; los diagramas tienen una descripción textual."
-        ),
-    },
-    "en": {
-        "project": "MLOps: An Introduction and Core Concepts",
-        "short_title": "MLOps Handbook",
-        "author": "The MLOps Handbook Team",
-        "subject": "An introduction to MLOps: machine learning operations",
-        "keywords": "MLOps, machine learning, DevOps, CI/CD, continuous training",
-        "description": (
-            "An introduction to MLOps for new team members: concepts, "
-            "principles, use cases, architectures and best practices."
-        ),
-        "pdf_lang": "en-US",
-        "search_bar_text": "Search…",
-        "contents_name": "Contents",
-        "index_name": "Index",
-        "figure_format": "Figure %s",
-        "today_fmt": "%B %-d, %Y",
-        "edition_word": "Edition",
-        "published_word": "Published on",
-        "colophon": (
-            "Typeset with XeLaTeX in TeX Gyre Pagella and TeX Gyre Heros. "
-            "Also available as HTML and EPUB. Translated from the Spanish "
-            "original."
-        ),
-        "accessibility_summary": (
-            "Structured text with headings, a navigation table of contents "
-            "and a logical reading order; every diagram has a text description."
-        ),
-    },
-}
+# Per-language metadata (locales/editions.toml); the entry for ``language``
+# is applied by ``_apply_edition`` below.  Keys are the languages the project
+# publishes.
+from edition_data import load as _load_editions  # noqa: E402  (_ext/ is on sys.path)
+
+EDITIONS = _load_editions()
 
 project = EDITIONS["es"]["project"]
 author = EDITIONS["es"]["author"]
@@ -112,21 +59,16 @@ extensions = [
     "bibliography_check",
     "glossary_check",
     "diagrams",
-    "editions",
+    "edition_notice",
+    "translated_glossary",
+    "stable_index_ids",
+    "language_links",
     "chapter_citation",
     "pdf_destinations",
-    "anchors",
+    "anchor_redirects",
     "sidebar_nav",
     "sphinx_copybutton",
 ]
-
-# The benchmark's baseline only (_ext/bench.py): the stock
-# sphinxcontrib-mermaid, one mmdc (one Chromium) per diagram and builder.
-# The variable holds the puppeteer configuration that points it to Chromium.
-if os.environ.get("HANDBOOK_STOCK_DIAGRAMS"):
-    extensions[extensions.index("diagrams")] = "sphinxcontrib.mermaid"
-    mermaid_cmd = str(ROOT / "node_modules" / ".bin" / "mmdc")
-    mermaid_params = ["-p", os.environ["HANDBOOK_STOCK_DIAGRAMS"], "--pdfFit"]
 
 # Where the HTML editions are published (https://host/path, without the
 # language): chapter citations, citation_* meta tags and canonical links use
@@ -209,11 +151,9 @@ html_css_files = ["handbook.css"]
 # The book theme's sidebar plus the downloads and the language switcher
 # (_templates/).  book-nav.html is the theme's sbt-sidebar-nav.html with the
 # navigation written by _ext/sidebar_nav.py: the theme's own takes time
-# quadratic in the number of pages.  HANDBOOK_STOCK_SIDEBAR=1 puts the
-# theme's back, for the benchmark's comparison (_ext/bench.py).
+# quadratic in the number of pages (-D sidebar_nav_stock=1 puts it back).
 html_sidebars = {
-    "**": ["navbar-logo.html", "search-button-field.html",
-           "sbt-sidebar-nav.html" if os.environ.get("HANDBOOK_STOCK_SIDEBAR") else "book-nav.html",
+    "**": ["navbar-logo.html", "search-button-field.html", "book-nav.html",
            "downloads.html", "language-switcher.html"],
 }
 html_copy_source = False
@@ -236,7 +176,7 @@ html_theme_options = {
 
 # Public anchors (chapters, sections, figures, glossary terms) and renamed
 # documents, checked by `make check`; the HTML builds write a redirect page
-# for each renamed document (see _ext/anchors.py).
+# for each renamed document (see _ext/anchor_redirects.py; tools/check_anchors.py checks).
 anchors_manifest = "book/anchors.json"
 
 # Copy buttons only on the chapters' BibTeX citations (chapter_citation).

@@ -13,7 +13,7 @@ Outputs are made deterministic here: PDF dates come from SOURCE_DATE_EPOCH,
 and the SVG gets a fixed size and loses what an ``<img>`` cannot use.
 
 This module knows nothing about Sphinx; ``diagrams.py`` is the extension,
-and ``tests/bench_diagrams.py`` drives it directly.
+and ``tools/bench.py`` drives it directly.
 """
 
 from __future__ import annotations

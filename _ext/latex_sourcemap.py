@@ -5,7 +5,7 @@ Before every section and paragraph, a LaTeX comment such as::
     %% source: book/que-es-mlops.md:12
 
 is inserted (as a LaTeX-only raw node, so other builders never see it).
-When LaTeX stops on an error, ``_ext/latex_run.py`` reads back from the
+When LaTeX stops on an error, ``tools/latex_run.py`` reads back from the
 failing line of the ``.tex`` file to the nearest marker and reports the
 Markdown file and line instead of only the generated ``.tex`` position.
 """

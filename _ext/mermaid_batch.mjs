@@ -1,4 +1,4 @@
-// Render many Mermaid diagrams with one Chromium (called by mermaid_render.py).
+// Render many Mermaid diagrams with one Chromium (called by diagram_renderer.py).
 //
 // argv[2]: a JSON file, {"chromium": path, "noSandbox": bool, "concurrency": n,
 //          "options": {mermaidConfig, backgroundColor, myCSS, pdfFit},

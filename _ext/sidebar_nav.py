@@ -14,6 +14,8 @@ classes, the ``current``/``active`` branch, ``#`` for the page itself, and
 builds a fixture book with both sidebars and compares them page by page.
 
 ``_templates/book-nav.html`` calls ``book_nav(maxdepth, show_nav_level)``.
+``-D sidebar_nav_stock=1`` puts the theme's ``sbt-sidebar-nav.html`` back in
+its place, for the benchmark's and the tests' comparison.
 Like the theme's sidebar it lists documents only (``titles_only``) and
 includes hidden toctrees.  The theme's ``show_navbar_depth = 0`` (collapsible
 captions) is not reproduced: the build stops with a message instead.
@@ -207,7 +209,16 @@ def check_options(app: Sphinx) -> None:
                           "supported by _templates/book-nav.html; use 1 or more")
 
 
+def use_stock_sidebar(app: Sphinx, config) -> None:
+    if config.sidebar_nav_stock:
+        config.html_sidebars = {
+            pattern: [("sbt-sidebar-nav.html" if t == "book-nav.html" else t) for t in templates]
+            for pattern, templates in config.html_sidebars.items()}
+
+
 def setup(app: Sphinx) -> dict:
+    app.add_config_value("sidebar_nav_stock", False, "html", types=[bool])
+    app.connect("config-inited", use_stock_sidebar)
     app.connect("builder-inited", check_options)
     app.connect("html-page-context", add_book_nav)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -18,10 +18,23 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# The local extensions (_ext/) and the gates and build steps (tools/) are
+# imported by the tests as modules.
+import sys  # noqa: E402
+
+sys.path[:0] = [str(ROOT / "_ext"), str(ROOT / "tools")]
+
+import tomllib  # noqa: E402
+
+import edition_data  # noqa: E402
+
+# The editions' data and the release, read where conf.py reads them.
+EDITIONS = edition_data.load()
+RELEASE = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
 ROOTS = Path(__file__).resolve().parent / "roots"
 DIST = ROOT / "dist"
 LANG = "es"
-# The seed text the book was ported from (a committed copy; test_seed.py
+# The seed text the book was ported from (a committed copy; test_book.py
 # checks that it still matches ../shared/seed/ where that folder exists).
 SEED = Path(__file__).resolve().parent / "data" / "mlops-introduccion.es.md"
 SHARED_SEED = ROOT.parent / "shared" / "seed" / "mlops-introduccion.es.md"

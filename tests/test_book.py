@@ -250,7 +250,7 @@ def epub(book):
 
 
 def test_epub_passes_epubcheck(book):
-    proc = subprocess.run([sys.executable, str(ROOT / "_ext" / "epub_check.py"),
+    proc = subprocess.run([sys.executable, str(ROOT / "tools" / "check_epub.py"),
                            str(book / f"mlops-handbook-{LANG}.epub")],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr

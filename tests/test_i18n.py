@@ -24,12 +24,11 @@ from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "_ext"))
 import check_catalogs  # noqa: E402
-import spellcheck  # noqa: E402
+import check_spelling as spellcheck  # noqa: E402
 
-sys.path.insert(0, str(ROOT))
-import conf  # noqa: E402
+from conftest import EDITIONS  # noqa: E402
 
-TRANSLATED = [lang for lang in conf.EDITIONS if lang != "es"]
+TRANSLATED = [lang for lang in EDITIONS if lang != "es"]
 LOCALES = ROOT / "locales"
 
 
@@ -275,4 +274,4 @@ def test_spanish_html_interface_is_spanish(book):
         if text in english:
             found.add(f"mlops-handbook-es.epub: {text!r}")
     assert not found, "English interface text in the Spanish edition:\n" + "\n".join(sorted(found)[:20])
-    assert nav.title.string == conf.EDITIONS["es"]["contents_name"]  # as in the PDF
+    assert nav.title.string == EDITIONS["es"]["contents_name"]  # as in the PDF

@@ -1,6 +1,6 @@
 """What the build's speed rests on, asserted without timing anything.
 
-Timings live in the benchmark (_ext/bench.py, `make bench`); here only the
+Timings live in the benchmark (tools/bench.py, `make bench`); here only the
 properties that make the pipeline fast and parallel: every local extension
 declares itself parallel-safe, a no-op make does no work, an edit to one
 language's catalog rebuilds only that language, and the sidebar written in
@@ -43,7 +43,7 @@ def test_noop_make_does_no_sphinx_latex_or_diagram_work(book):
     # checked on every run and rewritten only when an input changed).
     proc = subprocess.run(["make", "dist", "V=1"], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    for tool in ("sphinx_build.py", "latex_run.py _build", "mermaid", "epub_check.py _build",
+    for tool in ("sphinx_build.py", "latex_run.py _build", "mermaid", "check_epub.py _build",
                  "check_artifacts.py html", "check_artifacts.py pdf", "check_artifacts.py epub",
                  "check_artifacts.py all"):
         assert tool not in proc.stdout, f"a no-op make ran {tool}:\n{proc.stdout}"
@@ -90,7 +90,8 @@ def _sidebars(html_dir) -> dict[str, object]:
 
 def test_book_nav_writes_the_themes_sidebar(tmp_path):
     built = {}
-    for sidebar, env in (("theme", {"HANDBOOK_STOCK_SIDEBAR": "1"}), ("book", {})):
+    stock = {"SPHINXOPTS": "-W --keep-going -n -q -D sidebar_nav_stock=1"}
+    for sidebar, env in (("theme", stock), ("book", {})):
         book = FixtureBook("navigation", tmp_path / sidebar)
         run = book.make(f"{book.build}/es/html.stamp", env=env)
         assert run.returncode == 0, run.output

@@ -61,7 +61,7 @@ def test_reference_defect_fails(fixture_book, case, file, old, new, where, messa
 
 def test_links_of_the_real_book_resolve(book):
     import subprocess, sys
-    from conftest import LANG, ROOT
+    from conftest import ROOT
     # The whole site: each edition links to the same page in the other.
     proc = subprocess.run([sys.executable, str(ROOT / "_ext" / "check_links.py"),
                            str(book / "html"), *map(str, sorted(book.glob("*.epub")))],

@@ -1,6 +1,6 @@
 """Release artifacts: complete, checksummed, gated, reproducible, safe.
 
-The gates of _ext/check_artifacts.py run on the real book, and each is fed
+The gates of tools/check_artifacts.py run on the real book, and each is fed
 a defect it must report.  Bad sources and an interrupted build must leave
 dist/ as it was.
 """
@@ -15,7 +15,6 @@ import subprocess
 import sys
 import time
 import zipfile
-from pathlib import Path
 
 import pytest
 from pypdf import PdfWriter
@@ -25,10 +24,9 @@ from conftest import ROOT
 sys.path.insert(0, str(ROOT / "_ext"))
 import check_artifacts  # noqa: E402
 
-sys.path.insert(0, str(ROOT))
-import conf  # noqa: E402
+from conftest import EDITIONS, RELEASE  # noqa: E402
 
-LANGS = list(conf.EDITIONS)
+LANGS = list(EDITIONS)
 
 
 def artifacts(lang: str) -> list[str]:
@@ -50,7 +48,7 @@ def test_release_copies_carry_the_version(book):
     release = book / "release"
     for lang in LANGS:
         for name in artifacts(lang):
-            versioned = name.replace("mlops-handbook-", f"mlops-handbook-{conf.release}-")
+            versioned = name.replace("mlops-handbook-", f"mlops-handbook-{RELEASE}-")
             assert (release / versioned).read_bytes() == (book / name).read_bytes()
     check = subprocess.run(["sha256sum", "--check", "--quiet", "SHA256SUMS"], cwd=release)
     assert check.returncode == 0
@@ -115,7 +113,7 @@ def test_pdf_gate_reports_paper_metadata_log_and_unresolved(tmp_path):
                    "Overfull \\hbox (12.5pt too wide) in paragraph at lines 10--12\n"
                    "Overfull \\hbox (1.0pt too wide) in paragraph at lines 20--21\n")
     problems = "\n".join(check_artifacts.pdf_text_and_problems(
-        pdf, "es", log, chapters=9, expected=conf.EDITIONS["es"])[1])
+        pdf, "es", log, chapters=9, expected=EDITIONS["es"])[1])
     assert "not A4" in problems
     assert "title None" in problems and "author None" in problems
     assert "document language is not 'es'" in problems

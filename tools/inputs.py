@@ -1,7 +1,7 @@
 """Check every input of a build and sign it, whatever the files are called.
 
     python tools/inputs.py --lang es --source book --conf . --locales locales \
-        [--tools "bench check_links ..."] _build/inputs/es.sig
+        _build/inputs/es.sig
 
 The Makefile cannot list the inputs itself: it splits file names on spaces,
 so one file called ``Captura de pantalla.png`` would make the build rule
@@ -98,15 +98,14 @@ def walk(top: Path):
 def inputs(args) -> list[Path]:
     tops = [args.conf / "conf.py", ROOT / "requirements.lock", ROOT / "package-lock.json",
             args.source, ROOT / "_ext", ROOT / "_static", ROOT / "_templates",
-            args.locales / args.lang]
-    excluded = {(ROOT / "_ext" / f"{name}.py").resolve() for name in args.tools.split()}
+            args.locales / "editions.toml", args.locales / args.lang]
     seen, files = set(), []
     for top in tops:
         if not top.exists():
             continue
         for path in walk(top):
             key = path.resolve()
-            if key not in seen and key not in excluded:
+            if key not in seen:
                 seen.add(key)
                 files.append(path)
     return files
@@ -155,8 +154,6 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--source", type=Path, required=True)
     parser.add_argument("--conf", type=Path, required=True)
     parser.add_argument("--locales", type=Path, required=True)
-    parser.add_argument("--tools", default="",
-                        help="command-line tools in _ext/ that no build reads (names)")
     parser.add_argument("output", type=Path)
     args = parser.parse_args(argv)
     files = inputs(args)

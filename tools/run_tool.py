@@ -1,6 +1,6 @@
 """Run one of the build's command-line tools; a crash is one line, not a traceback.
 
-    python tools/run_tool.py _ext/check_artifacts.py pdf _build/es/latex/mlops-handbook.pdf es
+    python tools/run_tool.py tools/check_artifacts.py pdf _build/es/latex/mlops-handbook.pdf es
 
 The tool runs as ``__main__`` in this process.  Its own messages and exit
 status pass through unchanged.  Should it raise, the author sees

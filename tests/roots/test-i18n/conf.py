@@ -2,7 +2,8 @@
 project = "Libro traducido"
 author = "Pruebas"
 language = "es"
-extensions = ["myst_parser", "book_fonts", "editions"]
+extensions = ["myst_parser", "book_fonts", "edition_notice", "translated_glossary",
+              "stable_index_ids", "language_links"]
 nitpicky = True
 locale_dirs = ["locales/"]
 gettext_compact = False

@@ -15,7 +15,7 @@ epub_identifier = epub_uid = "libro-minimo"
 version = "1.0"
 copyright = "2026, Pruebas"
 
-# What the release gates (_ext/check_artifacts.py) require of every
+# What the release gates (tools/check_artifacts.py) require of every
 # published PDF and EPUB: A4, a document language, accessibility metadata.
 extensions.append("epub_package")
 epub_accessibility = {

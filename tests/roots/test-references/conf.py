@@ -16,7 +16,7 @@ epub_basename = "mlops-handbook"
 epub_use_index = False
 epub_identifier = epub_uid = "libro-referencias"
 
-# What the release gates (_ext/check_artifacts.py) require of every
+# What the release gates (tools/check_artifacts.py) require of every
 # published PDF and EPUB: A4, a document language, accessibility metadata.
 extensions.append("epub_package")
 epub_accessibility = {

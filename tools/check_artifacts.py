@@ -1,9 +1,9 @@
 """Release gates over the built artifacts of each edition.
 
-Usage: python _ext/check_artifacts.py all DIST_DIR BUILD_DIR LANG...
-       python _ext/check_artifacts.py pdf FILE.pdf LANG
-       python _ext/check_artifacts.py epub FILE.epub LANG
-       python _ext/check_artifacts.py html SITE_DIR LANG
+Usage: python tools/check_artifacts.py all DIST_DIR BUILD_DIR LANG...
+       python tools/check_artifacts.py pdf FILE.pdf LANG
+       python tools/check_artifacts.py epub FILE.epub LANG
+       python tools/check_artifacts.py html SITE_DIR LANG
 
 ``all`` reads, for each language, ``DIST_DIR/mlops-handbook-<lang>.{pdf,epub}``,
 the site ``DIST_DIR/html/<lang>/`` and the LaTeX log in
@@ -11,7 +11,7 @@ the site ``DIST_DIR/html/<lang>/`` and the LaTeX log in
 built artifact before the Makefile publishes it (the PDF's LaTeX log and
 sources are next to it).  Real parsers (pypdf, lxml, zipfile) throughout;
 every problem is printed, and the exit status is 1 if there is any.
-EPUBCheck and the internal link check run separately (epub_check.py,
+EPUBCheck and the internal link check run separately (check_epub.py,
 check_links.py).
 
 * EPUB: no script, no remote resource, ``dc:language``, the EPUB
@@ -239,10 +239,10 @@ def check_language(dist: Path, build: Path, lang: str) -> list[str]:
 
 
 def _edition(lang: str) -> dict:
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    import conf
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "_ext"))
+    import edition_data
 
-    return conf.EDITIONS[lang]
+    return edition_data.load()[lang]
 
 
 def main(argv: list[str]) -> int:

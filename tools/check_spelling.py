@@ -1,6 +1,6 @@
 """Spell-check the Spanish text and the translations with hunspell.
 
-Usage: python _ext/spellcheck.py POT_DIR LOCALE_DIR LANG...
+Usage: python tools/check_spelling.py POT_DIR LOCALE_DIR LANG...
 
 The Spanish text is read from the message templates in POT_DIR (exactly
 the prose Sphinx translates, with its source file and line); each LANG

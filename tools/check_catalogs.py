@@ -1,6 +1,6 @@
 """Translation QA: the catalogs of a published language are complete and sound.
 
-Usage: python _ext/check_catalogs.py POT_DIR LOCALE_DIR LANG...
+Usage: python tools/check_catalogs.py POT_DIR LOCALE_DIR LANG...
 
 POT_DIR holds templates freshly extracted from the sources (``make
 gettext``).  For each language, every problem is printed as

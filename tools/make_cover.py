@@ -5,7 +5,7 @@ fonts only) screenshotted at 1600x2400, the portrait ratio e-readers expect.
 Run through ``make covers``; the PNGs are committed so that a normal build
 does not need a browser for them.
 
-    python _ext/make_cover.py es en
+    python tools/make_cover.py es en
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "_ext"))
 
 TEMPLATE = """<!DOCTYPE html>
 <html lang="{lang}"><head><meta charset="utf-8"><style>
@@ -36,18 +36,18 @@ h2 {{ font-size: 78px; line-height: 1.2; margin: 0; font-weight: normal; color: 
 </body></html>
 """
 
-EDITION_WORD = {"es": "Edición", "en": "Edition"}
-
-
 def render(lang: str) -> Path:
-    import conf  # the single source of titles and authors
+    import tomllib
 
-    ed = conf.EDITIONS[lang]
+    import edition_data  # the single source of titles, authors and words
+
+    ed = edition_data.load()[lang]
+    release = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
     head, _, tail = ed["project"].partition(": ")
     page = TEMPLATE.format(
         lang=lang, head=html.escape(head), tail=html.escape(tail.capitalize()),
-        author=html.escape(ed["author"]), edition=EDITION_WORD.get(lang, ""),
-        release=html.escape(conf.release),
+        author=html.escape(ed["author"]), edition=html.escape(ed["edition_word"]),
+        release=html.escape(release),
     )
     out = ROOT / "_static" / "cover" / f"cover-{lang}.png"
     with tempfile.TemporaryDirectory() as tmp:

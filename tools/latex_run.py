@@ -1,6 +1,6 @@
 """Run latexmk on a Sphinx LaTeX build and report errors by source file.
 
-    python _ext/latex_run.py _build/es/latex/mlops-handbook.tex
+    python tools/latex_run.py _build/es/latex/mlops-handbook.tex
 
 Runs ``latexmk`` through the Makefile and ``latexmkrc`` that Sphinx writes
 beside the ``.tex`` (engine and xindy settings) with ``-halt-on-error`` and

@@ -1,6 +1,6 @@
 """Every internal link of a built HTML site or EPUB lands somewhere real.
 
-    python _ext/check_links.py dist/html/es dist/mlops-handbook-es.epub
+    python tools/check_links.py dist/html/es dist/mlops-handbook-es.epub
 
 For each page (``.html`` in a folder, ``.xhtml`` inside an EPUB), every
 ``<a href>`` without a scheme or host must name a file that exists and, when

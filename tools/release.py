@@ -1,6 +1,6 @@
 """Release helpers: a reproducible zip of an HTML edition.
 
-Usage: python _ext/release.py zip SITE_DIR PREFIX OUT.zip
+Usage: python tools/release.py zip SITE_DIR PREFIX OUT.zip
 
 Members are stored under ``PREFIX/`` in sorted order, with the timestamp of
 SOURCE_DATE_EPOCH and fixed permissions, so the same site gives the same

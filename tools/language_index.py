@@ -1,6 +1,6 @@
 """Write the root page of the HTML site: a choice between the editions.
 
-Usage: python _ext/language_index.py OUTPUT.html LANG...
+Usage: python tools/language_index.py OUTPUT.html LANG...
 
 The page lists every edition (title in its own language) and sends the
 reader to the one that matches the browser's preferred languages, with a
@@ -15,7 +15,7 @@ import os
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "_ext"))
 
 PAGE = """<!DOCTYPE html>
 <html lang="{first}">
@@ -52,18 +52,19 @@ a:hover, a:focus {{ background: #eef4fa; }}
 
 
 def main(argv: list[str]) -> int:
-    import conf
+    import edition_data
 
+    editions = edition_data.load()
     out, langs = Path(argv[0]), argv[1:]
     links = "\n".join(
         f'<a href="{lang}/index.html" hreflang="{lang}" lang="{lang}">'
-        f'<span class="title">{html.escape(conf.EDITIONS[lang]["project"])}</span>'
-        f'{html.escape(conf.EDITIONS[lang]["short_title"])} · {lang}</a>'
+        f'<span class="title">{html.escape(editions[lang]["project"])}</span>'
+        f'{html.escape(editions[lang]["short_title"])} · {lang}</a>'
         for lang in langs)
     alternates = "\n".join(f'<link rel="alternate" hreflang="{lang}" href="{lang}/index.html" />'
                            for lang in langs)
     page = PAGE.format(first=langs[0], codes=json.dumps(langs), links=links, alternates=alternates,
-                       titles=" · ".join(html.escape(conf.EDITIONS[l]["short_title"]) for l in langs))
+                       titles=" · ".join(html.escape(editions[l]["short_title"]) for l in langs))
     tmp = out.with_name(out.name + ".tmp")
     tmp.write_text(page, encoding="utf-8")
     os.replace(tmp, out)

@@ -1,6 +1,6 @@
 """Benchmark of the build pipeline: where the time goes, measured side by side.
 
-Usage: python _ext/bench.py [--scales 1,10,25,50] [--skip-scaling] [--only STEPS]
+Usage: python tools/bench.py [--scales 1,10,25,50] [--skip-scaling] [--only STEPS]
        (``make bench``)
 
 Everything runs in one go on this machine, into ``_build/bench/`` (the
@@ -11,8 +11,7 @@ to ``_build/bench/bench.md`` (a table) and ``_build/bench/bench.json``:
    with ``make -j2``; the baseline: the same formats built by plain
    ``sphinx-build`` (and ``make -C latex`` for the PDF) with the stock
    sphinxcontrib-mermaid settings, i.e. one Chromium per diagram and per
-   builder (HANDBOOK_STOCK_DIAGRAMS in conf.py), and the theme's own
-   sidebar (HANDBOOK_STOCK_SIDEBAR);
+   builder, and the theme's own sidebar (both as -D overrides);
 2. no-op: ``make dist`` again;
 3. edits: one paragraph of a Spanish chapter, then one paragraph of an
    English catalog; what was redone (Sphinx builders, LaTeX runs, diagram
@@ -146,14 +145,22 @@ def baseline(results: dict) -> None:
     out.mkdir(parents=True)
     puppeteer.write_text(json.dumps({"executablePath": "/usr/bin/chromium",
                                      "args": ["--no-sandbox"] if os.geteuid() == 0 else []}))
-    env = {"HANDBOOK_STOCK_DIAGRAMS": str(puppeteer), "HANDBOOK_STOCK_SIDEBAR": "1",
-           "PYTHONPATH": str(ROOT / "_ext"),
+    # The stock variants, as -D overrides: sphinxcontrib-mermaid in place of
+    # the diagrams extension, one mmdc per diagram, and the theme's sidebar.
+    import runpy
+
+    extensions = runpy.run_path(str(ROOT / "conf.py"))["extensions"]
+    extensions[extensions.index("diagrams")] = "sphinxcontrib.mermaid"
+    stock = ["-D", "extensions=" + ",".join(extensions),
+             "-D", f"mermaid_cmd={ROOT / 'node_modules' / '.bin' / 'mmdc'}",
+             "-D", f"mermaid_params=-p,{puppeteer},--pdfFit", "-D", "sidebar_nav_stock=1"]
+    env = {"PYTHONPATH": str(ROOT / "_ext"),
            "PUPPETEER_SKIP_DOWNLOAD": "1", "LC_ALL": "C.UTF-8",
            "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "1767225600")}
     total = 0.0
     for lang in LANGS:
         for builder in ("html", "latex", "epub"):
-            seconds, _ = run([str(SPHINX), "-b", builder, "-q", "-D", f"language={lang}",
+            seconds, _ = run([str(SPHINX), "-b", builder, "-q", *stock, "-D", f"language={lang}",
                               "-c", str(ROOT), str(ROOT / "book"), str(out / lang / builder)], env=env)
             total += seconds
         seconds, _ = run(["make", "-C", str(out / lang / "latex"), "all-pdf",
@@ -176,14 +183,14 @@ def bench_stages(results: dict) -> None:
             rendered = sum(float(m) for m in re.findall(r"rendered \d+ in ([\d.]+) s", output))
             stages[f"sphinx {builder} ({lang})"] = seconds - rendered
             stages[f"diagrams for {builder} ({lang})"] = rendered
-        seconds, _ = run([str(PY), "_ext/latex_run.py", str(build / lang / "latex" / "mlops-handbook.tex")])
+        seconds, _ = run([str(PY), "tools/latex_run.py", str(build / lang / "latex" / "mlops-handbook.tex")])
         stages[f"LaTeX passes ({lang})"] = seconds
-        seconds, _ = run([str(PY), "_ext/epub_check.py", str(build / lang / "epub" / "mlops-handbook.epub")])
+        seconds, _ = run([str(PY), "tools/check_epub.py", str(build / lang / "epub" / "mlops-handbook.epub")])
         stages[f"EPUBCheck ({lang})"] = seconds
     make("dist", build=build, dist=dist)
-    seconds, _ = run([str(PY), "_ext/check_artifacts.py", "all", str(dist), str(build), *LANGS])
+    seconds, _ = run([str(PY), "tools/check_artifacts.py", "all", str(dist), str(build), *LANGS])
     stages["release gates (all languages)"] = seconds
-    seconds, _ = run([str(PY), "_ext/check_links.py", str(dist / "html"),
+    seconds, _ = run([str(PY), "tools/check_links.py", str(dist / "html"),
                       *[str(dist / f"mlops-handbook-{l}.epub") for l in LANGS]])
     stages["link check"] = seconds
     results["stages"] = stages
@@ -194,16 +201,19 @@ def bench_stages(results: dict) -> None:
 
 def bench_diagrams(results: dict) -> None:
     sys.path.insert(0, str(ROOT / "_ext"))
-    sys.path.insert(0, str(ROOT))
-    import conf
+    import runpy
+
     import diagram_renderer as renderer
+
+    # The Mermaid settings as conf.py declares them (run, not imported).
+    mermaid_config = runpy.run_path(str(ROOT / "conf.py"))["diagram_mermaid_config"]
 
     sources = sorted(p for p in (ROOT / "book" / "diagramas").glob("*.mmd")
                      if len(p.suffixes) == 1)
     diagrams = [renderer.Diagram(p.read_text(encoding="utf-8"), str(p), 1) for p in sources]
     cache = BENCH / "diagram-cache"
     shutil.rmtree(cache, ignore_errors=True)
-    settings = renderer.Settings(cache_dir=cache, mermaid_config=conf.diagram_mermaid_config,
+    settings = renderer.Settings(cache_dir=cache, mermaid_config=mermaid_config,
                                  log=lambda line: None)
     start = time.monotonic()
     renderer.render([(d, "svg") for d in diagrams], settings)
@@ -213,7 +223,7 @@ def bench_diagrams(results: dict) -> None:
     warm = time.monotonic() - start
 
     config = BENCH / "mermaid-config.json"
-    config.write_text(json.dumps(conf.diagram_mermaid_config))
+    config.write_text(json.dumps(mermaid_config))
     puppeteer = BENCH / "puppeteer.json"
     puppeteer.write_text(json.dumps({"executablePath": "/usr/bin/chromium",
                                      "args": ["--no-sandbox"] if os.geteuid() == 0 else []}))
@@ -275,7 +285,7 @@ def synthetic_book(factor: int) -> Path:
 JOBS = str(len(os.sched_getaffinity(0)) + 1)
 THEME_SIDEBAR = "sphinx html -j 1, theme's sidebar"
 SCALING_RUNS = [  # (column, builder, -j, environment)
-    (THEME_SIDEBAR, "html", "1", {"HANDBOOK_STOCK_SIDEBAR": "1"}),
+    (THEME_SIDEBAR, "html", "1", {"SPHINXOPTS": "-q -D sidebar_nav_stock=1"}),
     ("sphinx html -j 1", "html", "1", {}),
     (f"sphinx html -j {JOBS}", "html", JOBS, {}),
     ("sphinx latex -j 1", "latex", "1", {}),
@@ -309,7 +319,7 @@ def bench_scaling(results: dict, factors: list[int]) -> None:
                               dist=book.parent / "dist", source=book,
                               env={"SPHINXOPTS": "-q", **env})
             out[column] = seconds
-        seconds, _ = run([str(PY), "_ext/latex_run.py", str(build / "es" / "latex" / "mlops-handbook.tex")])
+        seconds, _ = run([str(PY), "tools/latex_run.py", str(build / "es" / "latex" / "mlops-handbook.tex")])
         out["LaTeX to PDF"] = seconds
         out["pages"] = int(re.search(r"Pages:\s+(\d+)", run(["pdfinfo", str(build / "es" / "latex" / "mlops-handbook.pdf")])[1]).group(1))
         out["HTML MB"] = sum(p.stat().st_size for p in (build / "es" / "html").rglob("*")
@@ -333,7 +343,7 @@ def bench_scaling(results: dict, factors: list[int]) -> None:
 # ------
 
 def report(results: dict) -> str:
-    lines = [f"# Build benchmark", "",
+    lines = ["# Build benchmark", "",
              f"Machine: {platform.node()}, {os.cpu_count()} cores, {platform.platform()}, "
              f"Python {platform.python_version()}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
              "", "| measurement | seconds |", "|---|---:|"]

@@ -1,35 +1,30 @@
-"""Public anchors that never move: the manifest, its check, and redirects.
+"""Public anchors that never move: the manifest and its check.
 
 ``book/anchors.json`` lists every anchor that people may link to: each
 chapter, section and figure label and each glossary term, as
 ``<document>#<id>``, plus ``moved``: documents that were renamed, old name
 to new name.
 
-    python _ext/anchors.py write book/anchors.json dist/html/es   # regenerate
-    python _ext/anchors.py check book/anchors.json dist/html/es dist/html/en
+    python tools/check_anchors.py write book/anchors.json dist/html/es   # regenerate
+    python tools/check_anchors.py check book/anchors.json dist/html/es dist/html/en
 
 ``write`` reads the built inventory (objects.inv) with Sphinx's own reader.
 ``check`` fails, naming each one, when an anchor of the manifest is not in a
 built edition, unless its document is recorded in ``moved`` and the new
-document has the anchor.  As a Sphinx extension, this module writes a
-redirect page (``<old>.html`` to ``<new>.html``, fragment kept) for each
-moved document in every HTML build.
+document has the anchor.  The redirect pages of moved documents are written
+by the extension ``_ext/anchor_redirects.py``, which reads the same manifest.
 """
 
 from __future__ import annotations
 
-import html
 import json
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "_ext"))
+from anchor_redirects import load  # noqa: E402  (the extension reads the same manifest)
+
 PUBLIC = ("cap-", "sec-", "fig-")
-
-
-def load(path: Path) -> dict:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    data.setdefault("moved", {})
-    return data
 
 
 def inventory_anchors(site: Path) -> list[str]:
@@ -52,7 +47,7 @@ def inventory_anchors(site: Path) -> list[str]:
 def write(manifest: Path, site: Path) -> int:
     old = load(manifest) if manifest.exists() else {"moved": {}}
     data = {
-        "about": "Public anchors of the handbook (document#id); see _ext/anchors.py. "
+        "about": "Public anchors of the handbook (document#id); see tools/check_anchors.py. "
                  "Regenerate with 'make anchors' after adding some; never remove "
                  "one: record renamed documents in 'moved'.",
         "anchors": inventory_anchors(site),
@@ -92,36 +87,6 @@ def check(manifest: Path, sites: list[Path]) -> list[str]:
                 problems.append(f"{manifest}: moved document {doc!r} has no redirect page "
                                 f"{site}/{doc}.html")
     return problems
-
-
-# As a Sphinx extension: redirect pages for moved documents
-# ---------------------------------------------------------
-
-REDIRECT = """<!DOCTYPE html>
-<html lang="{lang}"><head><meta charset="utf-8" />
-<title>{new}</title>
-<link rel="canonical" href="{new}.html" />
-<meta http-equiv="refresh" content="0; url={new}.html" />
-<script>location.replace("{new}.html" + location.hash);</script>
-</head><body><p><a href="{new}.html">{new}.html</a></p></body></html>
-"""
-
-
-def write_redirects(app, exception) -> None:
-    if exception or app.builder.name not in ("html", "dirhtml") or not app.config.anchors_manifest:
-        return
-    manifest = Path(app.confdir, app.config.anchors_manifest)
-    if not manifest.exists():
-        return
-    for old, new in load(manifest)["moved"].items():
-        page = REDIRECT.format(lang=html.escape(app.config.language), new=html.escape(new))
-        (Path(app.outdir) / f"{old}.html").write_text(page, encoding="utf-8")
-
-
-def setup(app) -> dict:
-    app.add_config_value("anchors_manifest", "", "html", types=[str])
-    app.connect("build-finished", write_redirects)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
 
 
 def main(argv: list[str]) -> int:
