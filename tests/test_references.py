@@ -63,7 +63,7 @@ def test_links_of_the_real_book_resolve(book):
     import subprocess, sys
     from conftest import ROOT
     # The whole site: each edition links to the same page in the other.
-    proc = subprocess.run([sys.executable, str(ROOT / "_ext" / "check_links.py"),
+    proc = subprocess.run([sys.executable, str(ROOT / "tools" / "check_links.py"),
                            str(book / "html"), *map(str, sorted(book.glob("*.epub")))],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
@@ -85,7 +85,7 @@ def test_link_to_missing_anchor_fails(fixture_book, target):
         # the link check is run on the unpublished build.
         assert run.returncode != 0 and "RSC-007" in run.output, run.output
         built = book.build / "es" / "epub" / "mlops-handbook.epub"
-    proc = subprocess.run([sys.executable, str(ROOT / "_ext" / "check_links.py"), str(built)],
+    proc = subprocess.run([sys.executable, str(ROOT / "tools" / "check_links.py"), str(built)],
                           capture_output=True, text=True)
     assert proc.returncode == 1
     assert "capitulo." in proc.stderr and "broken link 'glosario.html#no-existe'" in proc.stderr

@@ -23,6 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "_ext"))
 from anchor_redirects import load  # noqa: E402  (the extension reads the same manifest)
+import gate  # noqa: E402
 
 PUBLIC = ("cap-", "sec-", "fig-")
 
@@ -96,13 +97,7 @@ def main(argv: list[str]) -> int:
     manifest, sites = Path(argv[1]), [Path(a) for a in argv[2:]]
     if argv[0] == "write":
         return write(manifest, sites[0])
-    problems = check(manifest, sites)
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    if problems:
-        print(f"{len(problems)} public anchor(s) lost", file=sys.stderr)
-        return 1
-    return 0
+    return gate.report(check(manifest, sites), "public anchor(s) lost")
 
 
 if __name__ == "__main__":

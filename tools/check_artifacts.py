@@ -35,6 +35,8 @@ from pathlib import Path
 
 from lxml import etree, html
 
+import gate
+
 OVERFULL_PT = 3.0
 A4 = (595.28, 841.89)
 ACCESSIBILITY = ("schema:accessMode", "schema:accessModeSufficient",
@@ -247,8 +249,7 @@ def _edition(lang: str) -> dict:
 
 def main(argv: list[str]) -> int:
     if len(argv) < 3 or argv[0] not in ("all", "pdf", "epub", "html"):
-        print(__doc__.split("\n\n")[1], file=sys.stderr)
-        return 2
+        return gate.usage(__doc__)
     if argv[0] == "all":
         dist, build = Path(argv[1]), Path(argv[2])
         problems = [p for lang in argv[3:] for p in check_language(dist, build, lang)]
@@ -263,12 +264,7 @@ def main(argv: list[str]) -> int:
         problems = epub_text_and_problems(Path(argv[1]), argv[2])[1]
     else:
         problems = html_items_and_problems(Path(argv[1]), argv[2])[1]
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    if problems:
-        print(f"{len(problems)} release gate problem(s)", file=sys.stderr)
-        return 1
-    return 0
+    return gate.report(problems, "release gate problem(s)")
 
 
 if __name__ == "__main__":

@@ -25,6 +25,8 @@ from pathlib import Path
 
 import polib
 
+import gate
+
 ROLE = re.compile(r"\{([a-z]+(?::[a-z]+)?)\}`([^`]*)`")
 EXPLICIT = re.compile(r"^(.*?)\s*<([^<>]+)>\s*$", re.S)
 # Roles whose target is a link; {index} text is translated freely.
@@ -150,16 +152,10 @@ def check_language(pot_dir: Path | None, locale_dir: Path, lang: str) -> list[st
 
 def main(argv: list[str]) -> int:
     if len(argv) < 3:
-        print(__doc__.split("\n\n")[1], file=sys.stderr)
-        return 2
+        return gate.usage(__doc__)
     pot_dir, locale_dir, langs = Path(argv[0]), Path(argv[1]), argv[2:]
     problems = [p for lang in langs for p in check_language(pot_dir, locale_dir, lang)]
-    for problem in problems:
-        print(problem)
-    if problems:
-        print(f"{len(problems)} translation problem(s)", file=sys.stderr)
-        return 1
-    return 0
+    return gate.report(problems, "translation problem(s)")
 
 
 if __name__ == "__main__":

@@ -19,6 +19,8 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree, html
 
+import gate
+
 XHTML_A = "{http://www.w3.org/1999/xhtml}a"
 
 
@@ -70,11 +72,7 @@ def check_path(path: Path) -> list[str]:
 
 def main(argv: list[str]) -> int:
     problems = [p for arg in argv[1:] for p in check_path(Path(arg))]
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    if problems:
-        print(f"error: {len(problems)} broken internal link(s)", file=sys.stderr)
-    return 1 if problems else 0
+    return gate.report(problems, "broken internal link(s)")
 
 
 if __name__ == "__main__":

@@ -24,6 +24,8 @@ from pathlib import Path
 
 import polib
 
+import gate
+
 #: hunspell dictionaries per language (Debian: hunspell-es, hunspell-en-us).
 #: The book's Spanish mixes Spain (monitorización) and Latin America
 #: (computadora), both standard; either dictionary accepts a word.
@@ -102,21 +104,14 @@ def catalog_items(locale_dir: Path, lang: str) -> list[tuple[str, str]]:
 
 def main(argv: list[str]) -> int:
     if len(argv) < 2:
-        print(__doc__.split("\n\n")[1], file=sys.stderr)
-        return 2
+        return gate.usage(__doc__)
     pot_dir, locale_dir, langs = Path(argv[0]), Path(argv[1]), argv[2:]
     problems = _check(source_items(pot_dir), "es", locale_dir / "wordlist.es.txt")
     for lang in langs:
         problems += _check(catalog_items(locale_dir, lang), lang,
                            locale_dir / f"wordlist.{lang}.txt")
-    for problem in problems:
-        print(problem)
-    if problems:
-        print(f"{len(problems)} unknown word(s); fix the spelling or, for a name or "
-              f"term used on purpose, add it to {locale_dir}/wordlist.<lang>.txt",
-              file=sys.stderr)
-        return 1
-    return 0
+    return gate.report(problems, "unknown word(s); fix the spelling or, for a name or "
+                       f"term used on purpose, add it to {locale_dir}/wordlist.<lang>.txt")
 
 
 if __name__ == "__main__":
