@@ -6,9 +6,9 @@ from the *config* folder (``html_static_path``, ``latex_additional_files``,
 ``templates_path``) start at the root; paths it resolves from the *source*
 folder (``locale_dirs``) start at ``book/``.
 
-Language-dependent values (title, author, LaTeX strings, cover) are declared
-in ``EDITIONS`` and applied in a ``config-inited`` handler, because
-``-D language=en`` is applied after this file has run.
+Language-dependent values (title, author, dates, LaTeX strings, cover) live
+in ``locales/editions.toml`` and are applied by ``_ext/edition_config.py``,
+because ``-D language=en`` is applied after this file has run.
 """
 
 from __future__ import annotations
@@ -30,16 +30,6 @@ _PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8")
 release = _PYPROJECT["project"]["version"]
 version = ".".join(release.split(".")[:2])
 
-# Per-language metadata (locales/editions.toml); the entry for ``language``
-# is applied by ``_apply_edition`` below.  Keys are the languages the project
-# publishes.
-from edition_data import load as _load_editions  # noqa: E402  (_ext/ is on sys.path)
-
-EDITIONS = _load_editions()
-
-project = EDITIONS["es"]["project"]
-author = EDITIONS["es"]["author"]
-copyright = f"%Y, {author}"  # Sphinx replaces %Y, honouring SOURCE_DATE_EPOCH
 
 # General configuration
 # ---------------------
@@ -48,6 +38,7 @@ extensions = [
     "myst_parser",
     "sphinxcontrib.bibtex",
     # Local extensions, one feature each, in _ext/.
+    "edition_config",
     "book_fonts",
     "book_matter",
     "latex_sourcemap",
@@ -75,9 +66,8 @@ extensions = [
 # it.  Unset, citations carry no URL at all.
 citation_base_url = os.environ.get("HANDBOOK_BASE_URL", "").rstrip("/")
 
-# Editions whose catalogs are complete and that `make` publishes; the HTML
-# of each links to the same page in the others.
-published_languages = list(EDITIONS)
+# published_languages (the editions whose HTML links to each other) is the
+# list of editions in locales/editions.toml (edition_config).
 
 language = "es"
 root_doc = "index"
@@ -93,11 +83,10 @@ label_scheme_exempt = ["index"]
 
 # Dates in the book come from SOURCE_DATE_EPOCH (set by the Makefile from the
 # last commit), so two builds of one commit print the same date; the format
-# is the edition's (see EDITIONS).
-today_fmt = EDITIONS["es"]["today_fmt"]
+# (today_fmt) is the edition's (edition_config).
 
 # Figures are numbered per chapter (Figura 3.1) in every format; {numref}
-# prints the number.  The word comes from the edition (see _apply_edition).
+# prints the number.  The word comes from the edition (edition_config).
 numfig = True
 numfig_secnum_depth = 1
 
@@ -144,7 +133,7 @@ myst_heading_anchors = 0
 # -----------------------
 
 html_theme = "sphinx_book_theme"
-html_title = EDITIONS["es"]["short_title"]
+# html_title: the edition's short title (edition_config).
 # Served from _static/html; the covers are published too (EPUB needs them).
 html_static_path = ["_static/html", "_static/cover"]
 html_css_files = ["handbook.css"]
@@ -189,9 +178,8 @@ latex_engine = "xelatex"
 # 'book' (not the default 'report') gives \frontmatter, \mainmatter and
 # \backmatter, which book_matter uses to number only the chapters.
 latex_docclass = {"manual": "book"}
-latex_documents = [
-    ("index", "mlops-handbook.tex", project, author, "manual"),
-]
+# latex_documents (index -> mlops-handbook.tex, with the edition's title and
+# author) is set by edition_config.
 latex_additional_files = ["_static/latex/mlopsbook.sty"]
 # The chapters link outside only through citations, and the references
 # print their URLs in full: footnotes would repeat every URL.
@@ -204,7 +192,7 @@ latex_elements = {
     # The fonts ("fontpkg") come from _ext/book_fonts.py.
     # The stock Bjarne chapter heads look dated; mlopsbook.sty styles them.
     "fncychap": "",
-    "preamble": r"\usepackage{mlopsbook}",  # completed per edition below
+    "preamble": r"\usepackage{mlopsbook}",  # completed per edition (edition_config)
     "maketitle": r"\mlopsmaketitle",
     # Table of contents in the front matter (roman page numbers); the first
     # chapter starts \mainmatter (see book_matter).
@@ -245,7 +233,7 @@ epub_accessibility = {
     "schema:accessibilityFeature": ["structuralNavigation", "tableOfContents",
                                     "readingOrder", "alternativeText"],
     "schema:accessibilityHazard": ["none"],
-    # accessibilitySummary: the edition's, set by _apply_edition.
+    # accessibilitySummary: the edition's, set by edition_config.
 }
 
 # Options for internationalisation
@@ -267,56 +255,3 @@ bibtex_bibfiles = ["book/referencias.bib"]
 # author-year-<lang>): Spanish "y", "Consultado el ...", month names.
 bibtex_default_style = "mlops-es"
 bibtex_reference_style = "author-year-es"
-
-
-def _apply_edition(app, config) -> None:
-    """Apply the metadata of ``config.language`` (known only after -D)."""
-    lang = config.language if config.language in EDITIONS else "es"
-    ed = EDITIONS[lang]
-    config.project = ed["project"]
-    config.author = ed["author"]
-    config.copyright = f"%Y, {ed['author']}"
-    config.html_title = ed["short_title"]
-    # A theme option, not a message: the theme's catalogs never see it.
-    config.html_theme_options = {**config.html_theme_options,
-                                 "search_bar_text": ed["search_bar_text"]}
-    config.numfig_format = {"figure": ed["figure_format"]}
-    config.today_fmt = ed["today_fmt"]
-    if config.citation_base_url:
-        config.html_baseurl = f"{config.citation_base_url}/{lang}/"
-    config.epub_accessibility = {
-        **config.epub_accessibility,
-        "schema:accessibilitySummary": [ed["accessibility_summary"]],
-    }
-    config.latex_documents = [
-        ("index", "mlops-handbook.tex", ed["project"], ed["author"], "manual"),
-    ]
-    config.latex_elements["preamble"] = "\n".join([
-        r"\usepackage{mlopsbook}",
-        r"\hypersetup{",
-        f"  pdftitle={{{ed['project']}}},",
-        f"  pdfauthor={{{ed['author']}}},",
-        f"  pdfsubject={{{ed['subject']}}},",
-        f"  pdfkeywords={{{ed['keywords']}}},",
-        f"  pdflang={{{ed['pdf_lang']}}},",
-        "}",
-        f"\\renewcommand{{\\mlopsshorttitle}}{{{ed['short_title']}}}",
-        f"\\renewcommand{{\\mlopseditionword}}{{{ed['edition_word']}}}",
-        f"\\renewcommand{{\\mlopspublishedword}}{{{ed['published_word']}}}",
-        f"\\renewcommand{{\\mlopscolophon}}{{{ed['colophon']}}}",
-        f"\\renewcommand{{\\mlopsrelease}}{{{config.release}}}",
-        f"\\renewcommand{{\\mlopscontentsname}}{{{ed['contents_name']}}}",
-    ])
-    config.latex_elements["printindex"] = (
-        f"\\renewcommand{{\\indexname}}{{{ed['index_name']}}}\\printindex"
-    )
-    config.epub_title = ed["project"]
-    config.epub_author = ed["author"]
-    config.epub_publisher = ed["author"]
-    config.epub_copyright = config.copyright
-    config.epub_description = ed["description"]
-    config.epub_cover = (f"_static/cover-{lang}.png", "epub-cover.html")
-
-
-def setup(app):
-    app.connect("config-inited", _apply_edition)

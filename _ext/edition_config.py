@@ -1,0 +1,75 @@
+"""Each edition's title, author and words, applied to the configuration.
+
+The values that depend on the language (title, author, dates, LaTeX strings,
+EPUB metadata, cover) come from ``locales/editions.toml`` (see
+``edition_data``) and are applied when the configuration is ready, because
+``-D language=en`` is applied after ``conf.py`` has run.  ``conf.py``
+declares everything else, once.  A language without a table there (an
+edition being started) takes the source language's data.
+"""
+
+from __future__ import annotations
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+
+import edition_data
+
+SOURCE_LANGUAGE = "es"
+
+
+def apply_edition(app: Sphinx, config: Config) -> None:
+    """Apply the data of ``config.language`` (known only after -D)."""
+    editions = edition_data.load()
+    lang = config.language if config.language in editions else SOURCE_LANGUAGE
+    ed = editions[lang]
+    config.published_languages = list(editions)
+    config.project = ed["project"]
+    config.author = ed["author"]
+    config.copyright = f"%Y, {ed['author']}"
+    config.html_title = ed["short_title"]
+    # A theme option, not a message: the theme's catalogs never see it.
+    config.html_theme_options = {**config.html_theme_options,
+                                 "search_bar_text": ed["search_bar_text"]}
+    config.numfig_format = {"figure": ed["figure_format"]}
+    config.today_fmt = ed["today_fmt"]
+    if config.citation_base_url:
+        config.html_baseurl = f"{config.citation_base_url}/{lang}/"
+    config.epub_accessibility = {
+        **config.epub_accessibility,
+        "schema:accessibilitySummary": [ed["accessibility_summary"]],
+    }
+    config.latex_documents = [
+        ("index", "mlops-handbook.tex", ed["project"], ed["author"], "manual"),
+    ]
+    config.latex_elements["preamble"] = "\n".join([
+        config.latex_elements.get("preamble", ""),
+        r"\hypersetup{",
+        f"  pdftitle={{{ed['project']}}},",
+        f"  pdfauthor={{{ed['author']}}},",
+        f"  pdfsubject={{{ed['subject']}}},",
+        f"  pdfkeywords={{{ed['keywords']}}},",
+        f"  pdflang={{{ed['pdf_lang']}}},",
+        "}",
+        f"\\renewcommand{{\\mlopsshorttitle}}{{{ed['short_title']}}}",
+        f"\\renewcommand{{\\mlopseditionword}}{{{ed['edition_word']}}}",
+        f"\\renewcommand{{\\mlopspublishedword}}{{{ed['published_word']}}}",
+        f"\\renewcommand{{\\mlopscolophon}}{{{ed['colophon']}}}",
+        f"\\renewcommand{{\\mlopsrelease}}{{{config.release}}}",
+        f"\\renewcommand{{\\mlopscontentsname}}{{{ed['contents_name']}}}",
+    ])
+    config.latex_elements["printindex"] = (
+        f"\\renewcommand{{\\indexname}}{{{ed['index_name']}}}\\printindex"
+    )
+    config.epub_title = ed["project"]
+    config.epub_author = ed["author"]
+    config.epub_publisher = ed["author"]
+    config.epub_copyright = config.copyright
+    config.epub_description = ed["description"]
+    config.epub_cover = (f"_static/cover-{lang}.png", "epub-cover.html")
+
+
+def setup(app: Sphinx) -> dict:
+    # Before the handlers that read these values (bibliography styles: 400).
+    app.connect("config-inited", apply_edition, priority=300)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
