@@ -99,3 +99,11 @@ class FixtureBook:
 @pytest.fixture
 def fixture_book(tmp_path):
     return lambda name: FixtureBook(name, tmp_path)
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Mark every test that reads the real book ``book`` (``-m "not book"``
+    runs the fixture-book and unit tests alone)."""
+    for item in items:
+        if {"book", "pot_dir"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.book)

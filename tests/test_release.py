@@ -13,7 +13,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 import zipfile
 
 import pytest
@@ -173,21 +172,43 @@ def test_malformed_catalog_stops_the_build_with_file_and_line(fixture_book):
     assert not (book.dist / "html" / "en").exists()
 
 
-@pytest.mark.parametrize("after_seconds", [1.5, 4, 8])
-def test_interrupted_build_leaves_dist_consistent(fixture_book, after_seconds):
-    """Killed at any moment, every published file is either the previous
-    one or the complete new one, never a partial artifact."""
+# Named moments of publishing, each the last command before the build is
+# killed: (command the stand-in wraps, what its last argument ends with).
+# The HTML site's swap is tested in-process below (tools/publish_dir.py).
+INTERRUPTIONS = {
+    "pdf copied, not yet renamed": ("cp", "mlops-handbook-es.pdf.tmp"),
+    "pdf renamed into place": ("mv", "mlops-handbook-es.pdf"),
+    "checksums withdrawn": ("rm", "SHA256SUMS"),
+}
+STAND_IN = """#!/bin/sh
+# Runs the real {cmd}, then kills the whole build (its process group) when
+# the last argument is the named one.
+/usr/bin/env -u PATH PATH=/usr/bin:/bin {cmd} "$@"; status=$?
+for last; do :; done
+case "$last" in *{suffix}) kill -KILL 0 ;; esac
+exit $status
+"""
+
+
+@pytest.mark.parametrize("moment", INTERRUPTIONS)
+def test_interrupted_build_leaves_dist_consistent(fixture_book, tmp_path, moment):
+    """Killed at each named moment of publishing, every published file is
+    either the previous one or the complete new one, never a partial
+    artifact; the next build completes the book."""
     book = fixture_book("minimal")
     assert book.make("html", "pdf").returncode == 0
     before = {p: p.read_bytes() for p in book.dist.rglob("*") if p.is_file()}
     book.edit("capitulo.md", "Otro párrafo.", "Otro párrafo, cambiado.")
-    cmd = ["make", "--no-print-directory", "html", "pdf", f"SOURCEDIR={book.src}",
-           f"CONFDIR={book.src}", f"BUILDDIR={book.build}", f"DISTDIR={book.dist}"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
-    time.sleep(after_seconds)
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
+    cmd, suffix = INTERRUPTIONS[moment]
+    stand_ins = tmp_path / "stand-ins"
+    stand_ins.mkdir()
+    (stand_ins / cmd).write_text(STAND_IN.format(cmd=cmd, suffix=suffix))
+    (stand_ins / cmd).chmod(0o755)
+    make = ["make", "--no-print-directory", "html", "pdf", f"SOURCEDIR={book.src}",
+            f"CONFDIR={book.src}", f"BUILDDIR={book.build}", f"DISTDIR={book.dist}"]
+    proc = subprocess.run(make, cwd=ROOT, capture_output=True, text=True, start_new_session=True,
+                          env={**os.environ, "PATH": f"{stand_ins}:{os.environ['PATH']}"})
+    assert proc.returncode == -signal.SIGKILL, f"never reached {moment!r}: {proc.stdout}"
     killed = {p: p.read_bytes() for p in book.dist.rglob("*") if p.is_file()
               and not any(part.endswith((".tmp", ".new", ".old")) for part in p.parts)}
     assert book.make("html", "pdf").returncode == 0  # finish the build
@@ -195,22 +216,59 @@ def test_interrupted_build_leaves_dist_consistent(fixture_book, after_seconds):
     for path, data in killed.items():
         assert data in (before.get(path), final.get(path)), f"{path.name} is neither old nor new"
     assert set(before) <= set(killed) | {p for p in before if p.name == "index.html"}
+    assert b"Otro p\xc3\xa1rrafo, cambiado." in (book.dist / "html" / "es" / "capitulo.html").read_bytes()
 
 
-def test_two_clean_builds_are_byte_identical(tmp_path):
-    """Every artifact of every language, built twice from scratch into two
-    different folders (diagram cache included), byte for byte."""
-    digests = []
-    for run in ("one", "two"):
-        proc = subprocess.run(["make", "-s", "dist", f"BUILDDIR={tmp_path / run / 'build'}",
-                               f"DISTDIR={tmp_path / run / 'dist'}"],
-                              cwd=ROOT, capture_output=True, text=True)
-        assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-        dist = tmp_path / run / "dist"
-        digests.append({p.relative_to(dist).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-                        for p in sorted(dist.rglob("*")) if p.is_file()})
-    assert digests[0].keys() == digests[1].keys()
-    different = [name for name in digests[0] if digests[0][name] != digests[1][name]]
+@pytest.mark.parametrize("moment", ["copied, not yet exchanged", "exchanged, old not removed"])
+def test_a_site_is_published_in_one_step(tmp_path, monkeypatch, moment):
+    """Interrupted at each moment of publishing a folder, the published
+    folder is the whole old site or the whole new one; the next run
+    publishes the new one and leaves nothing behind."""
+    import publish_dir
+
+    def site(path, text):
+        (path / "sub").mkdir(parents=True)
+        for name in ("index.html", "sub/page.html"):
+            (path / name).write_text(text)
+
+    src, dest = tmp_path / "build", tmp_path / "dist" / "es"
+    site(src, "new")
+    site(dest, "old")
+    real = publish_dir.exchange
+
+    def interrupted(a, b):
+        if moment.startswith("exchanged"):
+            real(a, b)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(publish_dir, "exchange", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        publish_dir.publish(src, dest)
+    texts = {(dest / n).read_text() for n in ("index.html", "sub/page.html")}
+    assert texts in ({"old"}, {"new"}), texts
+    monkeypatch.setattr(publish_dir, "exchange", real)
+    publish_dir.publish(src, dest)
+    assert {(dest / n).read_text() for n in ("index.html", "sub/page.html")} == {"new"}
+    assert sorted(p.name for p in dest.parent.iterdir()) == ["es"]
+
+
+def test_a_clean_build_is_byte_identical_to_the_published_one(book, tmp_path):
+    """Every artifact of every language, built again from scratch into
+    another folder (diagram cache included), byte for byte the same as the
+    published one, which incremental builds made: reproducible, and no
+    incremental build leaves a trace."""
+    proc = subprocess.run(["make", "-s", "dist", f"BUILDDIR={tmp_path / 'build'}",
+                           f"DISTDIR={tmp_path / 'dist'}"],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+
+    def digests(dist):
+        return {p.relative_to(dist).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(dist.rglob("*")) if p.is_file() and "release" not in p.parts}
+
+    clean, published = digests(tmp_path / "dist"), digests(book)
+    assert clean.keys() == published.keys()
+    different = [name for name in clean if clean[name] != published[name]]
     assert not different, f"not reproducible: {different}"
     shutil.rmtree(tmp_path)
 
