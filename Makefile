@@ -205,7 +205,7 @@ $(BUILDDIR)/%.stamp: $$(call INPUTS,$$(firstword $$(subst /, ,$$*))) | setup
 $(DISTDIR)/html/%/index.html: $(BUILDDIR)/%/html.stamp
 	$(Q)$(TOOL) tools/check_artifacts.py html $(BUILDDIR)/$*/html $*
 	$(Q)$(call PUBLISH_DIR,$(BUILDDIR)/$*/html,$(DISTDIR)/html/$*)
-	$(Q)rm -f $(DISTDIR)/html/$*/.buildinfo
+	$(Q)rm -f $(DISTDIR)/html/$*/.buildinfo $(DISTDIR)/html/$*/.buildinfo.bak
 	$(Q)touch $@
 	@$(call LOG,$*/html,gates passed -> $(DISTDIR)/html/$*/)
 

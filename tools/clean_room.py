@@ -32,6 +32,7 @@ import io
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tarfile
@@ -174,6 +175,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--workdir", type=Path, default=Path("/var/tmp/handbook-clean-room"))
     parser.add_argument("--keep", action="store_true", help="keep the root afterwards")
     args = parser.parse_args(argv)
+    # A CI time-out or ^C still unmounts and removes the root (finally below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if os.geteuid() != 0:
         print("error: the clean room needs root (mmdebstrap, mount, chroot)", file=sys.stderr)
         return 1

@@ -23,6 +23,7 @@ import re
 import shutil
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -145,8 +146,10 @@ def main(argv: list[str]) -> int:
         print("error: cannot install system packages: run this as root, then 'make' "
               f"again:\n  sudo bash -c '{cmd}'", file=sys.stderr)
         return 1
-    print(f"[setup] apt-get install {' '.join(packages)}", flush=True)
-    print("[setup] (several minutes for TeX Live and Chromium on a new machine)", flush=True)
+    listing = textwrap.fill(" ".join(packages), 96, initial_indent="        ",
+                            subsequent_indent="        ")
+    print(f"[setup] apt-get install ({len(packages)} Debian packages; several minutes on a "
+          f"new machine):\n{listing}", flush=True)
     proc = subprocess.run(runner, stdout=subprocess.DEVNULL if not os.environ.get("V") == "1" else None)
     if proc.returncode != 0:
         print(f"error: apt-get failed (exit {proc.returncode}); the command was:\n  {cmd}",
