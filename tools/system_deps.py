@@ -147,7 +147,7 @@ def main(argv: list[str]) -> int:
               f"again:\n  sudo bash -c '{cmd}'", file=sys.stderr)
         return 1
     listing = textwrap.fill(" ".join(packages), 96, initial_indent="        ",
-                            subsequent_indent="        ")
+                            subsequent_indent="        ", break_on_hyphens=False)
     print(f"[setup] apt-get install ({len(packages)} Debian packages; several minutes on a "
           f"new machine):\n{listing}", flush=True)
     proc = subprocess.run(runner, stdout=subprocess.DEVNULL if not os.environ.get("V") == "1" else None)
