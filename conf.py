@@ -58,6 +58,7 @@ extensions = [
     "pdf_destinations",
     "anchor_redirects",
     "sidebar_nav",
+    "search_index_entries",
     "sphinx_copybutton",
 ]
 
