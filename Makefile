@@ -293,8 +293,12 @@ gettext: setup
 # Create or update locales/<lang>/LC_MESSAGES/<document>.po for each
 # translated language in LANGS (`make update-po LANGS=pt` starts Portuguese).
 .PHONY: update-po
+# The interface words (locales/handbook.pot, English message ids) get a
+# catalog in every language but English.
 update-po: gettext
-	$(foreach l,$(TRANSLATIONS),$(BIN)/sphinx-intl update -p $(BUILDDIR)/gettext \
+	$(Q)$(foreach l,$(TRANSLATIONS),$(BIN)/sphinx-intl update -p $(BUILDDIR)/gettext \
+	  -d $(LOCALEDIR) -l $(l) -w 79 >/dev/null && ) true
+	$(Q)$(foreach l,$(filter-out en,$(TRANSLATIONS)),$(BIN)/sphinx-intl update -p locales \
 	  -d $(LOCALEDIR) -l $(l) -w 79 >/dev/null && ) true
 	$(TOOL) _ext/i18n_stats.py $(LOCALEDIR) $(TRANSLATIONS)
 

@@ -57,6 +57,7 @@ extensions = [
     "chapter_citation",
     "pdf_destinations",
     "anchor_redirects",
+    "interface_words",
     "sidebar_nav",
     "search_index_entries",
     "sphinx_copybutton",

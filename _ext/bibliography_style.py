@@ -1,10 +1,11 @@
 """Bibliography formatted in the language of the edition.
 
-pybtex's styles write English ("and", "In", "visited on", "pages").  This
-module registers, for each supported language, a pybtex formatting style
-``mlops-<lang>`` and a sphinxcontrib-bibtex referencing style
-``author-year-<lang>``, and picks the pair that matches ``language`` when the
-configuration is ready (``-D language=en`` is only known then).
+pybtex's styles write English ("and", "In", "visited on", "pages").  When
+the configuration is ready (``-D language=en`` is only known then), this
+module makes and registers, for the language being built, a pybtex
+formatting style ``mlops-<lang>`` and a sphinxcontrib-bibtex referencing
+style ``author-year-<lang>``, and picks them.  The words come from the
+``handbook`` catalogs (``interface_words``), the long dates from Babel.
 
 Spanish: "Kreuzberger, Kühl y Hirschl", "En: ...", "Consultado el 26 de
 noviembre de 2026".  English: "and", "In: ...", "Accessed November 26, 2026".
@@ -25,27 +26,24 @@ from pybtex.style.template import field, join, names, optional, sentence, words
 from sphinx.application import Sphinx
 from sphinxcontrib.bibtex.style.referencing import PersonStyle
 from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
+from babel.dates import format_date
 
-MONTHS = {
-    "es": ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio",
-           "agosto", "septiembre", "octubre", "noviembre", "diciembre"],
-    "en": ["January", "February", "March", "April", "May", "June", "July",
-           "August", "September", "October", "November", "December"],
-}
-WORDS = {
-    "es": {"and": " y ", "last_and": " y ", "in": "En:", "pages": "págs.",
-           "accessed": "Consultado el {}", "date": "{d} de {m} de {y}"},
-    "en": {"and": " and ", "last_and": ", and ", "in": "In:", "pages": "pp.",
-           "accessed": "Accessed {}", "date": "{m} {d}, {y}"},
-}
+from interface_words import _
+
+
+def _words() -> dict[str, str]:
+    """The edition's words (interface_words catalogs), read when the styles
+    are made for the language being built."""
+    return {"and": str(_(" and ")), "last_and": str(_(", and ")), "in": str(_("In:")),
+            "pages": str(_("pp.")), "accessed": str(_("Accessed {date}"))}
 
 
 def style_for(lang: str) -> type[UnsrtStyle]:
-    w = WORDS[lang]
+    w = _words()
 
     def long_date(iso: str) -> str:
-        day = datetime.date.fromisoformat(str(iso))
-        return w["date"].format(d=day.day, m=MONTHS[lang][day.month - 1], y=day.year)
+        # "26 de noviembre de 2026", "November 26, 2026": Babel's long date.
+        return format_date(datetime.date.fromisoformat(str(iso)), "long", locale=lang)
 
     class Style(UnsrtStyle):
         default_sorting_style = "author_year_title"
@@ -62,7 +60,7 @@ def style_for(lang: str) -> type[UnsrtStyle]:
             return sentence[title] if as_sentence else title
 
         def format_web_refs(self, e):
-            accessed = field("urldate", apply_func=lambda d: w["accessed"].format(long_date(d)))
+            accessed = field("urldate", apply_func=lambda d: w["accessed"].format(date=long_date(d)))
             return join(sep=" ")[
                 optional[sentence[self.format_url(e)]],
                 optional[sentence[accessed]],
@@ -94,7 +92,7 @@ def style_for(lang: str) -> type[UnsrtStyle]:
 
 
 def reference_style_for(lang: str) -> type[AuthorYearReferenceStyle]:
-    w = WORDS[lang]
+    w = _words()
 
     def make_person() -> PersonStyle:
         return PersonStyle(sep2=w["and"], last_sep=w["last_and"])
@@ -106,20 +104,19 @@ def reference_style_for(lang: str) -> type[AuthorYearReferenceStyle]:
     return ReferenceStyle
 
 
-for _lang in WORDS:
-    register_plugin("pybtex.style.formatting", f"mlops-{_lang}", style_for(_lang))
-    sphinxcontrib.bibtex.plugin.register_plugin(
-        "sphinxcontrib.bibtex.style.referencing", f"author-year-{_lang}",
-        reference_style_for(_lang))
-
-
 def choose_styles(app: Sphinx, config) -> None:
-    lang = config.language if config.language in WORDS else "es"
+    """Make and register the styles of the language being built."""
+    lang = config.language
+    register_plugin("pybtex.style.formatting", f"mlops-{lang}", style_for(lang), force=True)
+    sphinxcontrib.bibtex.plugin.register_plugin(
+        "sphinxcontrib.bibtex.style.referencing", f"author-year-{lang}",
+        reference_style_for(lang), force=True)
     config.bibtex_default_style = f"mlops-{lang}"
     config.bibtex_reference_style = f"author-year-{lang}"
 
 
 def setup(app: Sphinx) -> dict:
+    app.setup_extension("interface_words")
     # Before sphinxcontrib.bibtex reads the settings (priority < 500).
     app.connect("config-inited", choose_styles, priority=400)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -20,12 +20,8 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util.i18n import format_date
 
-WORDS = {
-    "es": {"heading": "Cómo citar este capítulo", "chapter": "capítulo", "in": "En",
-           "edition": "edición", "bibtex_language": "spanish"},
-    "en": {"heading": "How to cite this chapter", "chapter": "chapter", "in": "In",
-           "edition": "edition", "bibtex_language": "english"},
-}
+import edition_data
+from interface_words import _
 
 
 def _epoch() -> time.struct_time:
@@ -40,7 +36,8 @@ def chapter_metadata(app: Sphinx, docname: str) -> dict | None:
     if not number:
         return None
     config = app.config
-    lang = config.language if config.language in WORDS else "es"
+    editions = edition_data.load()
+    lang = config.language if config.language in editions else "es"
     base = config.citation_base_url.rstrip("/")
     date = _epoch()
     return {
@@ -57,11 +54,17 @@ def chapter_metadata(app: Sphinx, docname: str) -> dict | None:
         # The PDF is published inside each HTML edition (see the Makefile).
         "pdf_url": f"{base + '/' + lang + '/' if base else ''}mlops-handbook-{lang}.pdf",
         "key": f"mlops-handbook-{lang}-{docname}",
+        "bibtex_language": editions[lang]["bibtex_language"],
     }
 
 
+def _words() -> dict[str, str]:
+    return {"heading": str(_("How to cite this chapter")), "chapter": str(_("chapter")),
+            "in": str(_("In")), "edition": str(_("edition"))}
+
+
 def citation_text(meta: dict) -> str:
-    w = WORDS[meta["lang"]]
+    w = _words()
     text = (f"{meta['author']}. ({meta['year']}). {meta['title']} ({w['chapter']} "
             f"{meta['number']}). {w['in']} {meta['book']} ({w['edition']} {meta['release']}, "
             f"{meta['date']}).")
@@ -77,7 +80,7 @@ def bibtex(meta: dict) -> str:
         ("edition", meta["release"]),
         ("year", meta["year"]),
         ("date", meta["iso_date"]),
-        ("language", WORDS[meta["lang"]]["bibtex_language"]),
+        ("language", meta["bibtex_language"]),
     ]
     if meta["url"]:
         fields.append(("url", meta["url"]))
@@ -87,7 +90,7 @@ def bibtex(meta: dict) -> str:
 
 
 def citation_block(meta: dict) -> nodes.container:
-    w = WORDS[meta["lang"]]
+    w = _words()
     block = nodes.container(classes=["chapter-citation"])
     block += nodes.rubric("", w["heading"])
     para = nodes.paragraph()
@@ -139,6 +142,7 @@ def add_meta_tags(app: Sphinx, pagename: str, templatename: str, context: dict, 
 
 
 def setup(app: Sphinx) -> dict:
+    app.setup_extension("interface_words")
     app.add_config_value("citation_base_url", "", "env", types=[str])
     app.connect("doctree-resolved", add_citations)
     app.connect("html-page-context", add_meta_tags)

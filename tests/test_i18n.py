@@ -225,10 +225,13 @@ def test_a_new_language_is_one_command_and_builds_with_a_notice(fixture_book):
     run = book.make("update-po", "LANGS=pt")
     assert run.returncode == 0, run.output
     assert (book.src / "locales" / "pt" / "LC_MESSAGES" / "index.po").is_file()
-    assert re.search(r"total\s+0\s+0\s+6\s+0\s+0\.0%", run.output), run.output
+    assert (book.src / "locales" / "pt" / "LC_MESSAGES" / "handbook.po").is_file()
+    # 6 messages of the text and 11 interface words (locales/handbook.pot).
+    assert re.search(r"handbook\.po\s+0\s+0\s+11\s+0", run.output), run.output
+    assert re.search(r"total\s+0\s+0\s+17\s+0\s+0\.0%", run.output), run.output
     run = book.make("html", "LANG=pt")
     assert run.returncode == 0, run.output
-    assert "notice: edition 'pt': 0 of 6 messages translated" in run.output
+    assert "notice: edition 'pt': 0 of 17 messages translated" in run.output
     page = (book.dist / "html" / "pt" / "index.html").read_text(encoding="utf-8")
     assert 'lang="pt"' in page and "Libro de prueba" in page  # Spanish fallback
 
@@ -275,3 +278,47 @@ def test_spanish_html_interface_is_spanish(book):
             found.add(f"mlops-handbook-es.epub: {text!r}")
     assert not found, "English interface text in the Spanish edition:\n" + "\n".join(sorted(found)[:20])
     assert nav.title.string == EDITIONS["es"]["contents_name"]  # as in the PDF
+
+
+# A third language
+# ----------------
+
+PORTUGUESE = {"How to cite this chapter": "Como citar este capítulo", "chapter": "capítulo",
+              "In": "Em", "edition": "edição", " and ": " e ", ", and ": " e ", "In:": "Em:",
+              "pp.": "pp.", "Accessed {date}": "Acessado em {date}", "Downloads": "Transferências",
+              "Languages": "Idiomas"}
+
+
+def test_a_third_language_has_no_spanish_or_english_interface_word(fixture_book):
+    """The handbook's interface words come from locales/handbook.pot and the
+    edition's catalog, dates from Babel: a Portuguese bibliography says
+    "Acessado em 26 de novembro de 2026" and "Sculley e Gary Holt"."""
+    book = fixture_book("references")
+    pot = polib.pofile(str(ROOT / "locales" / "handbook.pot"))
+    assert {e.msgid for e in pot} == set(PORTUGUESE), "handbook.pot changed: update the test"
+    for entry in pot:
+        entry.msgstr = PORTUGUESE[entry.msgid]
+    (book.src / "locales" / "pt" / "LC_MESSAGES").mkdir(parents=True)
+    pot.metadata["Language"] = "pt"
+    pot.save(str(book.src / "locales" / "pt" / "LC_MESSAGES" / "handbook.po"))
+    run = book.make("html", "LANG=pt")
+    assert run.returncode == 0, run.output
+    page = (book.dist / "html" / "pt" / "bibliografia.html").read_text(encoding="utf-8")
+    assert "Acessado em 26 de novembro de 2026" in page and "Sculley e Gary Holt" in page
+    assert "Em: " in page
+    for word in ("Consultado", "Accessed", "noviembre", "November", "En: ", "In: ",
+                 "Sculley y", "Sculley and"):
+        assert word not in page, word
+
+
+def test_every_interface_word_is_in_the_template_and_translated_in_spanish():
+    used = set()
+    for path in (ROOT / "_ext").glob("*.py"):
+        used |= set(re.findall(r'\b_\("((?:[^"\\]|\\.)*)"\)', path.read_text(encoding="utf-8")))
+    for path in (ROOT / "_templates").glob("*.html"):
+        used |= set(re.findall(r"handbook_\('([^']*)'\)", path.read_text(encoding="utf-8")))
+    used -= {"Table of Contents", "Cover"}  # Sphinx's own words (epub_package)
+    listed = {e.msgid for e in polib.pofile(str(ROOT / "locales" / "handbook.pot"))}
+    assert used == listed
+    spanish = polib.pofile(str(LOCALES / "es" / "LC_MESSAGES" / "handbook.po"))
+    assert {e.msgid for e in spanish.translated_entries()} == listed

@@ -130,13 +130,24 @@ def _roles(pairs) -> str:
     return ", ".join(f"{{{role}}}`{target}`" for role, target in pairs) or "none"
 
 
+# Catalogs of interface words, not of documents: Sphinx's own (sphinx.po,
+# checked by Sphinx) and the handbook's (handbook.po, from handbook.pot,
+# whose message ids are English).
+INTERFACE_POT = Path(__file__).resolve().parent.parent / "locales" / "handbook.pot"
+MSGID_LANGUAGE = "en"
+
+
 def check_language(pot_dir: Path | None, locale_dir: Path, lang: str) -> list[str]:
     messages = locale_dir / lang / "LC_MESSAGES"
     terms = load_terms(locale_dir / lang / "terms.tsv")
     problems = []
     pots = {p.relative_to(pot_dir).with_suffix(""): p for p in pot_dir.rglob("*.pot")} \
         if pot_dir else {}
-    pos = {p.relative_to(messages).with_suffix(""): p for p in messages.rglob("*.po")}
+    if pot_dir and lang != MSGID_LANGUAGE:
+        pots[Path("handbook")] = INTERFACE_POT
+    pots.pop(Path("sphinx"), None)
+    pos = {p.relative_to(messages).with_suffix(""): p for p in messages.rglob("*.po")
+           if p.stem != "sphinx"}
     for name in sorted(set(pots) - set(pos)):
         problems.append(f"{messages / name}.po: missing catalog for {name} "
                         f"(run make update-po LANGS={lang})")
