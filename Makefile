@@ -98,7 +98,9 @@ UNSEAL       = rm -f $(DISTDIR)/SHA256SUMS
 PUBLISH_FILE = $(UNSEAL) && mkdir -p $(dir $(2)) && cp $(1) $(2).tmp && mv -f $(2).tmp $(2)
 # Replace folder $(2) by a copy of folder $(1): copied next to it, then the
 # two exchanged in one atomic rename (tools/publish_dir.py).
-PUBLISH_DIR  = $(UNSEAL) && $(TOOL) tools/publish_dir.py $(1) $(2)
+# $(3): files a later step adds to the site, kept from the published one
+# until then.
+PUBLISH_DIR  = $(UNSEAL) && $(TOOL) tools/publish_dir.py $(1) $(2) $(foreach f,$(3),--keep $(f))
 
 # One line of the log: $(call LOG,TAG,TEXT) prints "[TAG] TEXT".  A timed
 # step starts with $(T0) and ends with $(call DONE,TAG,TEXT), which adds the
@@ -204,7 +206,7 @@ $(BUILDDIR)/%.stamp: $$(call INPUTS,$$(firstword $$(subst /, ,$$*))) | setup
 # it replaces the published one.
 $(DISTDIR)/html/%/index.html: $(BUILDDIR)/%/html.stamp
 	$(Q)$(TOOL) tools/check_artifacts.py html $(BUILDDIR)/$*/html $*
-	$(Q)$(call PUBLISH_DIR,$(BUILDDIR)/$*/html,$(DISTDIR)/html/$*)
+	$(Q)$(call PUBLISH_DIR,$(BUILDDIR)/$*/html,$(DISTDIR)/html/$*,mlops-handbook-$*.pdf mlops-handbook-$*.epub)
 	$(Q)rm -f $(DISTDIR)/html/$*/.buildinfo $(DISTDIR)/html/$*/.buildinfo.bak
 	$(Q)touch $@
 	@$(call LOG,$*/html,gates passed -> $(DISTDIR)/html/$*/)

@@ -215,7 +215,7 @@ def test_interrupted_build_leaves_dist_consistent(fixture_book, tmp_path, moment
     final = {p: p.read_bytes() for p in book.dist.rglob("*") if p.is_file()}
     for path, data in killed.items():
         assert data in (before.get(path), final.get(path)), f"{path.name} is neither old nor new"
-    assert set(before) <= set(killed) | {p for p in before if p.name == "index.html"}
+    assert set(before) <= set(killed), "a published file went missing"
     assert b"Otro p\xc3\xa1rrafo, cambiado." in (book.dist / "html" / "es" / "capitulo.html").read_bytes()
 
 
@@ -250,6 +250,24 @@ def test_a_site_is_published_in_one_step(tmp_path, monkeypatch, moment):
     publish_dir.publish(src, dest)
     assert {(dest / n).read_text() for n in ("index.html", "sub/page.html")} == {"new"}
     assert sorted(p.name for p in dest.parent.iterdir()) == ["es"]
+
+
+def test_a_published_site_keeps_its_downloads_until_the_new_ones_arrive(tmp_path):
+    """The edition's PDF and EPUB are copied into its site after the site is
+    published; until then the site holds the previous ones, never none."""
+    import publish_dir
+
+    src, dest = tmp_path / "build", tmp_path / "dist" / "es"
+    src.mkdir(parents=True)
+    (src / "index.html").write_text("new")
+    dest.mkdir(parents=True)
+    (dest / "index.html").write_text("old")
+    (dest / "libro.pdf").write_text("old pdf")
+    (dest / "borrado.html").write_text("a page that is gone")
+    publish_dir.main([str(src), str(dest), "--keep", "libro.pdf", "--keep", "libro.epub"])
+    assert sorted(p.name for p in dest.iterdir()) == ["index.html", "libro.pdf"]
+    assert (dest / "index.html").read_text() == "new"
+    assert (dest / "libro.pdf").read_text() == "old pdf"
 
 
 def test_a_clean_build_is_byte_identical_to_the_published_one(book, tmp_path):
