@@ -226,8 +226,9 @@ $(DISTDIR)/mlops-handbook-%.epub: $(BUILDDIR)/%/epub.stamp
 	$(Q)$(call PUBLISH_FILE,$(BUILDDIR)/$*/epub/mlops-handbook.epub,$@)
 	@$(call LOG,$*/epub,gates passed -> $@)
 
-# The site's root page: a choice between the editions.
-$(DISTDIR)/html/index.html: $(CONFDIR)/conf.py tools/language_index.py | setup
+# The site's root page: a choice between the editions (their titles come
+# from locales/editions.toml).
+$(DISTDIR)/html/index.html: locales/editions.toml tools/language_index.py | setup
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(TOOL) tools/language_index.py $@ $(LANGS)
 

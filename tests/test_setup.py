@@ -6,6 +6,7 @@ these tests pin the parts that can fail quietly on a prepared machine.
 
 from __future__ import annotations
 
+import functools
 import re
 import subprocess
 import sys
@@ -52,6 +53,7 @@ def test_every_package_has_a_probe_and_the_command_names_only_those():
     assert system_deps.apt_command(["chromium"]).endswith("--no-install-recommends chromium")
 
 
+@functools.cache
 def installed_by_probes() -> set[str]:
     """The probed packages and what they depend on (Debian 13 moved DejaVu
     Sans Mono to fonts-dejavu-mono, which fonts-dejavu-core depends on)."""

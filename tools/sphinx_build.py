@@ -29,7 +29,7 @@ import sphinx.util.parallel as parallel
 from sphinx.errors import ExtensionError, SphinxError, SphinxParallelError
 
 # The document of the last event that named one, in this process.
-CURRENT: dict[str, str | None] = {"source": None, "extension": None}
+CURRENT: dict[str, str | None] = {"source": None}
 SEPARATOR = "\x00"
 
 

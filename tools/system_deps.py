@@ -93,6 +93,12 @@ def module_probe(python: str):
     return have_module
 
 
+def missing_here(python: str) -> list[tuple[str, str]]:
+    """``missing_packages`` on this machine, modules probed with ``python``."""
+    return missing_packages(lambda c: shutil.which(c) is not None, os.path.exists,
+                            module_probe(python))
+
+
 def apt_command(packages: list[str]) -> str:
     return ("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "
             "--no-install-recommends " + " ".join(packages))
@@ -125,8 +131,7 @@ def main(argv: list[str]) -> int:
     python = os.environ.get("PYTHON", "python3")
     if "--python" in argv:
         return check_python(python)
-    missing = missing_packages(lambda c: shutil.which(c) is not None, os.path.exists,
-                               module_probe(python))
+    missing = missing_here(python)
     if not missing:
         return 0
     packages = [p for p, _ in missing]
@@ -155,8 +160,7 @@ def main(argv: list[str]) -> int:
         print(f"error: apt-get failed (exit {proc.returncode}); the command was:\n  {cmd}",
               file=sys.stderr)
         return proc.returncode
-    still = missing_packages(lambda c: shutil.which(c) is not None, os.path.exists,
-                             module_probe(python))
+    still = missing_here(python)
     if still:
         print("error: installed, yet still missing: "
               + ", ".join(f"{probe} ({p})" for p, probe in still), file=sys.stderr)
