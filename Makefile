@@ -360,7 +360,7 @@ anchors: $(DISTDIR)/html/es/index.html
 # release gates, checksums), so it needs the book built, not checked.
 .PHONY: test
 test: all
-	$(Q)$(BIN)/python -m pytest $(PYTESTOPTS)
+	$(Q)HANDBOOK_BUILT=1 $(BIN)/python -m pytest $(PYTESTOPTS)
 
 # Benchmark: cold, no-op and incremental builds, stages, diagrams, scaling
 # (writes _build/bench/bench.md and bench.json; takes a while).

@@ -25,6 +25,7 @@ syntax error or a missing Chromium stops the build with the file and line.
 from __future__ import annotations
 
 import os
+import weakref
 from pathlib import Path
 
 from docutils import nodes
@@ -152,10 +153,16 @@ def settings(app: Sphinx) -> renderer.Settings:
     )
 
 
+# What render_all found for each build (its environment): the format the
+# builder takes and each diagram's rendered file, for DiagramImages, which
+# sees the environment but not the application.
+RENDERED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def render_all(app: Sphinx, env) -> None:
     """Render (or find in the cache) every diagram this builder needs."""
     fmt = FORMAT_BY_BUILDER.get(app.builder.name)
-    app.diagram_paths = {}
+    RENDERED[env] = (fmt, {})
     if fmt is None:
         return
     wanted = sorted({d for ds in getattr(env, "diagrams", {}).values() for d in ds},
@@ -173,7 +180,7 @@ def render_all(app: Sphinx, env) -> None:
         if not err.problems:
             logger.error(str(err))
         return
-    app.diagram_paths = {d.code: p for (d, _), p in paths.items()}
+    RENDERED[env] = (fmt, {d.code: p for (d, _), p in paths.items()})
 
 
 class DiagramImages(SphinxPostTransform):
@@ -182,8 +189,7 @@ class DiagramImages(SphinxPostTransform):
     default_priority = 5  # before Sphinx's image converters
 
     def run(self, **kwargs) -> None:
-        paths = getattr(self.app, "diagram_paths", {})
-        fmt = FORMAT_BY_BUILDER.get(self.app.builder.name)
+        fmt, paths = RENDERED.get(self.env, (None, {}))
         for node in list(self.document.findall(diagram)):
             if fmt is None:  # gettext reads the alt text off the node itself
                 continue
@@ -200,10 +206,10 @@ class DiagramImages(SphinxPostTransform):
             if fmt == "pdf":
                 # Mermaid's 15 px text prints at 11 pt; at 80 % it sits
                 # below the body text, as figure text should.
-                image["scale"] = self.app.config.diagram_latex_scale
+                image["scale"] = self.config.diagram_latex_scale
             if fmt == "png":
                 # Show the print-resolution PNG at the SVG's size.
-                width = _png_width(path) // self.app.config.diagram_png_scale
+                width = _png_width(path) // self.config.diagram_png_scale
                 image["width"] = f"{width}px"
             image.source, image.line = node.source, node.line
             self.env.images.add_file(self.env.docname, uri)

@@ -40,6 +40,11 @@ SEED = Path(__file__).resolve().parent / "data" / "mlops-introduccion.es.md"
 SHARED_SEED = ROOT.parent / "shared" / "seed" / "mlops-introduccion.es.md"
 
 
+# The environment for a make run by a test: the flags of the make that runs
+# the suite (`make -s test` would silence every command) are not the test's.
+MAKE_ENV = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+
+
 def seed_links(heading: str) -> list[tuple[str, str]]:
     """(href, link text) of every link under the seed heading containing
     ``heading``, read with markdown-it (the parser MyST uses)."""
@@ -56,11 +61,21 @@ def seed_links(heading: str) -> list[tuple[str, str]]:
     return links
 
 
+def pytest_sessionstart(session) -> None:
+    """Build the real book once, before any test runs: in the pytest process
+    itself, or in the controller when the suite runs on several cores
+    (pytest-xdist), never in a worker.  `make test` has just built it and
+    says so (HANDBOOK_BUILT=1), which skips the no-op make."""
+    if hasattr(session.config, "workerinput") or os.environ.get("HANDBOOK_BUILT") == "1":
+        return
+    proc = subprocess.run(["make", "-s", "all"], cwd=ROOT, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise pytest.UsageError(f"make all failed:\n{proc.stdout}\n{proc.stderr}")
+
+
 @pytest.fixture(scope="session")
 def book() -> Path:
-    """The published artifacts of the real book (built if needed)."""
-    proc = subprocess.run(["make", "-s", "all"], cwd=ROOT, capture_output=True, text=True)
-    assert proc.returncode == 0, f"make all failed:\n{proc.stdout}\n{proc.stderr}"
+    """The published artifacts of the real book (built at session start)."""
     return DIST
 
 
@@ -85,9 +100,32 @@ class FixtureBook:
                f"BUILDDIR={self.build}", f"DISTDIR={self.dist}",
                f"LOCALEDIR={self.src / 'locales'}"]
         proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True,
-                              env={**os.environ, "SPHINXOPTS": "-W --keep-going -n -q",
+                              env={**MAKE_ENV, "SPHINXOPTS": "-W --keep-going -n -q",
                                    **(env or {})})
         return Run(proc.returncode, proc.stdout + proc.stderr)
+
+    def sphinx(self, builder: str = "html", **overrides) -> Run:
+        """Build the book with Sphinx in this process (sphinx.testing), as
+        `make` would with -W --keep-going -n: the run fails when Sphinx
+        warns, and its output is the warnings.  For what the extensions
+        check; what the Makefile does (publishing, gates) needs make()."""
+        from io import StringIO
+
+        from sphinx.errors import SphinxError
+        from sphinx.testing.util import SphinxTestApp
+
+        warnings = StringIO()
+        app = SphinxTestApp(builder, srcdir=self.src, builddir=self.build / "sphinx",
+                            confoverrides={"nitpicky": True, **overrides},
+                            status=StringIO(), warning=warnings)
+        try:
+            app.build()
+        except SphinxError as error:  # an extension stopped the build
+            warnings.write(f"{type(error).__name__}: {error}\n")
+        finally:
+            app.cleanup()
+        output = warnings.getvalue()
+        return Run(1 if output else 0, output)
 
     def edit(self, name: str, old: str, new: str) -> None:
         path = self.src / name
@@ -97,13 +135,19 @@ class FixtureBook:
 
 
 @pytest.fixture
-def fixture_book(tmp_path):
+def fixture_book(tmp_path, monkeypatch):
+    # An in-process build renders its diagrams into its own cache.
+    monkeypatch.setenv("DIAGRAM_CACHE", str(tmp_path / "build" / "diagram-cache"))
     return lambda name: FixtureBook(name, tmp_path)
 
 
 def pytest_collection_modifyitems(items) -> None:
     """Mark every test that reads the real book ``book`` (``-m "not book"``
-    runs the fixture-book and unit tests alone)."""
+    runs the fixture-book and unit tests alone).  Tests that run make in the
+    real tree (marked ``real_tree``) share one worker, so that none of them
+    sees another's temporary edit of the tree."""
     for item in items:
         if {"book", "pot_dir"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.book)
+        if item.get_closest_marker("real_tree"):
+            item.add_marker(pytest.mark.xdist_group("real-tree"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -58,8 +59,8 @@ def _manifest_fixture(fixture_book):
     book = fixture_book("minimal")
     with open(book.src / "conf.py", "a", encoding="utf-8") as conf_py:
         conf_py.write('\nextensions.append("anchor_redirects")\nanchors_manifest = "anchors.json"\n')
-    assert book.make("html").returncode == 0
-    site = book.dist / "html" / "es"
+    assert book.sphinx("html").returncode == 0
+    site = book.build / "sphinx" / "html"
     assert anchors.main(["write", str(book.src / "anchors.json"), str(site)]) == 0
     assert "capitulo#sec-seccion" in anchors.load(book.src / "anchors.json")["anchors"]
     return book, site
@@ -69,7 +70,7 @@ def test_a_removed_anchor_fails_naming_it(fixture_book):
     book, site = _manifest_fixture(fixture_book)
     book.edit("capitulo.md", "(sec-seccion)=\n", "(sec-otra-seccion)=\n")
     book.edit("capitulo.md", "{ref}`sec-seccion`", "{ref}`sec-otra-seccion`")
-    assert book.make("html").returncode == 0
+    assert book.sphinx("html").returncode == 0
     proc = subprocess.run([sys.executable, str(ROOT / "tools" / "check_anchors.py"), "check",
                            str(book.src / "anchors.json"), str(site)],
                           capture_output=True, text=True)
@@ -82,13 +83,14 @@ def test_a_moved_document_is_recorded_and_redirected(fixture_book):
     book, site = _manifest_fixture(fixture_book)
     (book.src / "capitulo.md").rename(book.src / "nuevo.md")
     book.edit("index.md", "capitulo\n", "nuevo\n")
-    assert book.make("html").returncode == 0
+    shutil.rmtree(site)  # as make publishes: a new site, no stale page left
+    assert book.sphinx("html").returncode == 0
     assert anchors.check(book.src / "anchors.json", [site]) != []  # not recorded yet
     data = json.loads((book.src / "anchors.json").read_text())
     data["moved"] = {"capitulo": "nuevo"}
     (book.src / "anchors.json").write_text(json.dumps(data))
     # The manifest is an input: the next build writes the redirect page.
-    assert book.make("html").returncode == 0
+    assert book.sphinx("html").returncode == 0
     assert anchors.check(book.src / "anchors.json", [site]) == []
     redirect = (site / "capitulo.html").read_text()
     assert 'url=nuevo.html' in redirect and "location.hash" in redirect
@@ -171,15 +173,16 @@ def test_pdf_and_epub_chapters_end_with_a_citation(book, lang):
     assert blocks == 9
 
 
-def test_citations_use_the_base_url_when_one_is_set(fixture_book):
+def test_citations_use_the_base_url_when_one_is_set(fixture_book, monkeypatch):
     book = fixture_book("minimal")
     with open(book.src / "conf.py", "a", encoding="utf-8") as conf_py:
         conf_py.write('\nextensions.append("chapter_citation")\n'
                       'import os\ncitation_base_url = os.environ.get("HANDBOOK_BASE_URL", "")\n')
     book.edit("index.md", "```{toctree}\n", "```{toctree}\n:numbered:\n")
-    run = book.make("html", env={"HANDBOOK_BASE_URL": "https://example.org/manual"})
+    monkeypatch.setenv("HANDBOOK_BASE_URL", "https://example.org/manual")
+    run = book.sphinx("html")
     assert run.returncode == 0, run.output
-    page = BeautifulSoup((book.dist / "html" / "es" / "capitulo.html").read_text(encoding="utf-8"), "lxml")
+    page = BeautifulSoup((book.build / "sphinx" / "html" / "capitulo.html").read_text(encoding="utf-8"), "lxml")
     block = page.select_one("div.chapter-citation")
     assert "https://example.org/manual/es/capitulo.html" in block.select("p")[1].get_text()
     assert "url      = {https://example.org/manual/es/capitulo.html}" in block.pre.get_text()
