@@ -121,6 +121,18 @@ def test_readthedocs_installs_every_package_that_setup_probes():
     assert probed - listed == set(provided_otherwise), sorted(probed - listed)
 
 
+def test_setup_probes_the_browser_that_chromium_names():
+    def asked(**env: str) -> list[str]:
+        proc = subprocess.run([sys.executable, str(ROOT / "tools" / "system_deps.py"),
+                               "--dry-run"], capture_output=True, text=True,
+                              env={**os.environ, **env})
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout.partition("--no-install-recommends")[2].split()
+
+    assert "chromium" not in asked(CHROMIUM=shutil.which("chromium") or "/usr/bin/chromium")
+    assert "chromium" in asked(CHROMIUM="/nonexistent/chrome-linux64/chrome")
+
+
 def test_readthedocs_browser_is_the_locked_puppeteer_revision():
     lock = json.loads((ROOT / "package-lock.json").read_text(encoding="utf-8"))
     locked = lock["packages"]["node_modules/puppeteer"]["version"]
@@ -148,6 +160,14 @@ def test_release_tags_are_the_version_the_workflow_checks():
 
 # tools/readthedocs.py settings
 # -----------------------------
+
+def test_edition_addresses_from_a_base_url_or_a_template():
+    import edition_data
+    assert edition_data.edition_url("", "en") == ""
+    assert edition_data.edition_url("https://example.org/manual", "en") == \
+        "https://example.org/manual/en/"
+    assert edition_data.edition_url(f"{HOST}/{{lang}}/latest", "en") == f"{HOST}/en/latest/"
+
 
 def rtd_env(lang: str, **extra: str) -> dict[str, str]:
     return {"READTHEDOCS": "True", "READTHEDOCS_LANGUAGE": lang,
