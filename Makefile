@@ -60,6 +60,9 @@ NODE_STAMP   := node_modules/.installed
 # builds (see _ext/diagram_renderer.py); `make clean` empties it too.
 export DIAGRAM_CACHE := $(abspath $(BUILDDIR))/diagram-cache
 # The Mermaid CLI drives Debian's Chromium: puppeteer must not fetch its own.
+# CHROMIUM=/path (command line or environment, read by conf.py and
+# tools/system_deps.py) picks another build of it: the Read the Docs build
+# runs on Ubuntu, which has none (see .readthedocs.yaml).
 export PUPPETEER_SKIP_DOWNLOAD := 1
 
 # Dates printed in the book, PDF metadata and archives come from the last
@@ -123,6 +126,8 @@ help:
 	@echo "  epub         EPUB of one edition        -> $(DISTDIR)/mlops-handbook-<lang>.epub"
 	@echo "  latex        LaTeX sources only         -> $(BUILDDIR)/<lang>/latex/"
 	@echo "  check        link check of HTML and EPUB, EPUBCheck, translation QA (after all)"
+	@echo "  readthedocs  the Read the Docs build of one edition (READTHEDOCS_LANGUAGE) into"
+	@echo "               READTHEDOCS_OUTPUT/{html,pdf,epub,htmlzip}/ (see README, Publishing)"
 	@echo "  anchors      rewrite book/anchors.json, the public anchors checked by 'check'"
 	@echo "  gettext      extract the messages of the Spanish text -> $(BUILDDIR)/gettext/"
 	@echo "  update-po    create/update the catalogs of LANGS (e.g. LANGS=pt) in $(LOCALEDIR)/"
@@ -279,6 +284,21 @@ all: dist
 dist: $(DISTDIR)/html/index.html $(DISTDIR)/SHA256SUMS \
       $(foreach l,$(LANGS),$(DISTDIR)/html/$(l)/.downloads)
 	@$(BIN)/python tools/summary.py $(DISTDIR) $(LANGS)
+
+# Read the Docs
+# -------------
+
+# What .readthedocs.yaml runs: one edition, the one of READTHEDOCS_LANGUAGE,
+# with citations and language links at the addresses Read the Docs serves
+# (from READTHEDOCS_CANONICAL_URL), built by the rules above and copied into
+# the folders it hosts.  tools/readthedocs.py says which make variables.
+.PHONY: readthedocs readthedocs-output
+readthedocs: | setup
+	$(Q)settings="$$($(BIN)/python tools/readthedocs.py settings)" && \
+	$(MAKE) --no-print-directory readthedocs-output $$settings
+readthedocs-output: $(DISTDIR)/html/$(BOOK_LANG)/.downloads \
+                    $(DISTDIR)/mlops-handbook-$(BOOK_LANG)-html.zip
+	$(Q)$(TOOL) tools/readthedocs.py layout $(DISTDIR) $(BOOK_LANG) "$${READTHEDOCS_OUTPUT:?set by Read the Docs}"
 
 # Authoring
 # ---------

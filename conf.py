@@ -99,7 +99,8 @@ numfig_secnum_depth = 1
 # Debian's Chromium; sphinxcontrib-mermaid's client-side mode would load
 # mermaid.js from a CDN, so it stays off.
 mermaid_output_format = "svg"
-diagram_chromium = "/usr/bin/chromium"
+# Debian's Chromium, or another build of it (make CHROMIUM=/path).
+diagram_chromium = os.environ.get("CHROMIUM") or "/usr/bin/chromium"
 diagram_png_scale = 3  # EPUB PNGs at 3x the on-screen size (~288 dpi)
 diagram_mermaid_config = {
     "theme": "neutral",

@@ -38,7 +38,7 @@ def chapter_metadata(app: Sphinx, docname: str) -> dict | None:
     config = app.config
     editions = edition_data.load()
     lang = config.language if config.language in editions else "es"
-    base = config.citation_base_url.rstrip("/")
+    base = edition_data.edition_url(config.citation_base_url, lang)
     date = _epoch()
     return {
         "lang": lang,
@@ -50,9 +50,9 @@ def chapter_metadata(app: Sphinx, docname: str) -> dict | None:
         "date": format_date(config.today_fmt or "%Y-%m-%d", language=config.language),
         "number": ".".join(map(str, number)),
         "title": env.titles[docname].astext(),
-        "url": f"{base}/{lang}/{docname}.html" if base else "",
+        "url": f"{base}{docname}.html" if base else "",
         # The PDF is published inside each HTML edition (see the Makefile).
-        "pdf_url": f"{base + '/' + lang + '/' if base else ''}mlops-handbook-{lang}.pdf",
+        "pdf_url": f"{base}mlops-handbook-{lang}.pdf",
         "key": f"mlops-handbook-{lang}-{docname}",
         "bibtex_language": editions[lang]["bibtex_language"],
     }

@@ -153,7 +153,9 @@ def render(jobs: list[tuple[Diagram, str]], settings: Settings, *, label: str = 
                  f"with one Chromium")
     request = {
         "chromium": settings.chromium,
-        "noSandbox": os.geteuid() == 0,  # Chromium refuses to sandbox as root
+        # Chromium refuses to sandbox as root; Read the Docs builds in a
+        # container without the user namespaces its sandbox needs.
+        "noSandbox": os.geteuid() == 0 or os.environ.get("READTHEDOCS") == "True",
         "concurrency": 1 if any(fmt == "png" for _, fmt, _ in todo.values())
                        else settings.concurrency,
         "scale": settings.png_scale,

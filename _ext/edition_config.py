@@ -34,7 +34,7 @@ def apply_edition(app: Sphinx, config: Config) -> None:
     config.numfig_format = {"figure": ed["figure_format"]}
     config.today_fmt = ed["today_fmt"]
     if config.citation_base_url:
-        config.html_baseurl = f"{config.citation_base_url}/{lang}/"
+        config.html_baseurl = edition_data.edition_url(config.citation_base_url, lang)
     config.epub_accessibility = {
         **config.epub_accessibility,
         "schema:accessibilitySummary": [ed["accessibility_summary"]],

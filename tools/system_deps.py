@@ -56,13 +56,16 @@ PROBES = [
     # fc-list: the tests find each font of the books with it.
     ("fontconfig", "command", "fc-list"),
     ("default-jre-headless", "command", "java"),
-    ("chromium", "command", "chromium"),
+    # The browser the diagrams render in; CHROMIUM=/path names another build.
+    ("chromium", "command", os.environ.get("CHROMIUM") or "chromium"),
     ("nodejs", "command", "node"),
     ("npm", "command", "npm"),
     ("gettext", "command", "msgfmt"),
     ("hunspell", "command", "hunspell"),
     ("hunspell-es", "file", "/usr/share/hunspell/es_ES.dic"),
     ("hunspell-en-us", "file", "/usr/share/hunspell/en_US.dic"),
+    # actionlint checks the shell of the CI workflow's steps with it.
+    ("shellcheck", "command", "shellcheck"),
 ]
 
 
