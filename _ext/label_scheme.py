@@ -22,7 +22,8 @@ from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
 
-LABEL = re.compile(r"^(cap|sec|fig)-[a-z0-9]+(-[a-z0-9]+)*$")
+# code-: numbered code listings (the worked example); issue 16 extends the scheme.
+LABEL = re.compile(r"^(cap|sec|fig|code)-[a-z0-9]+(-[a-z0-9]+)*$")
 
 
 def _label_name(target: nodes.target, document: nodes.document) -> str:
