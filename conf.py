@@ -264,6 +264,9 @@ locale_dirs = [str(ROOT / "locales")]
 gettext_compact = False
 gettext_uuid = False
 gettext_location = True
+# The alt text of images is translated like any text (diagrams' alt texts
+# go through the catalogs by _ext/diagrams.py).
+gettext_additional_targets = ["image"]
 
 # sphinxcontrib-bibtex
 # --------------------

@@ -14,7 +14,9 @@ Whatever the main fonts lack goes through a fallback chain, font by Unicode
 block (ucharclasses, from texlive-xetex, switches the font where a run of
 such characters starts and ends): Greek and Cyrillic in Noto Serif
 (fonts-noto-core), Chinese, Japanese and Korean in Noto Serif CJK
-(fonts-noto-cjk), arrows and math symbols in DejaVu Sans, emoji and other
+(fonts-noto-cjk; its JP face: XeTeX embeds the first face of the font
+collection whichever is asked for, so the SC face cannot be had), arrows
+and math symbols that TeX Gyre Pagella lacks in DejaVu Sans, emoji and other
 pictographs in Symbola (fonts-symbola: a colour emoji font has bitmaps,
 which XeTeX cannot set).  Code keeps DejaVu Sans Mono where it has the
 glyph.  A character that no font of the chain has still fails the build
@@ -32,7 +34,7 @@ FONTPKG = r"""
 \setmonofont{DejaVu Sans Mono}[Scale=0.85]
 """ + r"""
 \newfontfamily\mlopsfallbacktext{Noto Serif}[Scale=MatchLowercase]
-\newfontfamily\mlopsfallbackcjk{Noto Serif CJK SC}[Scale=MatchLowercase]
+\newfontfamily\mlopsfallbackcjk{Noto Serif CJK JP}[Scale=MatchLowercase]
 \newfontfamily\mlopsfallbacksymbols{DejaVu Sans}[Scale=MatchLowercase]
 \newfontfamily\mlopsfallbackemoji{Symbola}[Scale=MatchLowercase]
 \usepackage[BLOCKS]{ucharclasses}
@@ -57,6 +59,9 @@ FONTPKG = r"""
   \XeTeXinterchartoks\csname #1Class\endcsname\z@={\mlops@back}%
   \XeTeXinterchartoks\csname #1Class\endcsname\@ucharclass@boundary={\mlops@back}}
 BLOCKS_SET
+% Symbols the main font has stay in it: only the missing ones fall back.
+\begingroup\normalfont
+SYMBOL_RANGES\endgroup
 % From one loaded block straight into another: enter the second.
 \@tempcnta\@classstart
 \@whilenum\@tempcnta<\@classend\do{\advance\@tempcnta\@ne
@@ -67,11 +72,15 @@ BLOCKS_SET
 """
 
 
-# Unicode blocks (ucharclasses' names) set in DejaVu Sans outside code...
-SYMBOL_BLOCKS = ["Arrows", "SupplementalArrowsA", "SupplementalArrowsB",
-                 "MiscellaneousSymbolsAndArrows", "MathematicalOperators",
-                 "SupplementalMathematicalOperators", "LetterlikeSymbols",
-                 "MiscellaneousTechnical", "GeometricShapes", "BoxDrawing"]
+# Unicode blocks (ucharclasses' names, with their ranges) whose characters
+# come from DejaVu Sans outside code where TeX Gyre Pagella lacks them...
+SYMBOL_BLOCKS = {"Arrows": (0x2190, 0x21FF), "SupplementalArrowsA": (0x27F0, 0x27FF),
+                 "SupplementalArrowsB": (0x2900, 0x297F),
+                 "MiscellaneousSymbolsAndArrows": (0x2B00, 0x2BFF),
+                 "MathematicalOperators": (0x2200, 0x22FF),
+                 "SupplementalMathematicalOperators": (0x2A00, 0x2AFF),
+                 "LetterlikeSymbols": (0x2100, 0x214F), "MiscellaneousTechnical": (0x2300, 0x23FF),
+                 "GeometricShapes": (0x25A0, 0x25FF), "BoxDrawing": (0x2500, 0x257F)}
 # ... and in Symbola everywhere.
 EMOJI_BLOCKS = ["MiscellaneousSymbols", "Dingbats", "Emoticons", "OrnamentalDingbats",
                 "MiscellaneousSymbolsAndPictographs", "TransportAndMapSymbols",
@@ -89,7 +98,12 @@ CHAIN = ([(b, r"\empty\mlopsfallbacktext") for b in TEXT_BLOCKS]
          + [(b, r"\relax\mlopsfallbackcjk") for b in CJK_BLOCKS]
          + [(b, r"\empty\mlopsfallbacksymbols") for b in SYMBOL_BLOCKS]
          + [(b, r"\relax\mlopsfallbackemoji") for b in EMOJI_BLOCKS])
+KEEP_IN_MAIN_FONT = "".join(
+    rf"\@tempcnta={first}\@whilenum\@tempcnta<{last + 1}\do{{\iffontchar\font\@tempcnta"
+    r"\global\XeTeXcharclass\@tempcnta\z@\fi\advance\@tempcnta\@ne}" "\n"
+    for first, last in SYMBOL_BLOCKS.values())
 FONTPKG = (FONTPKG.replace("BLOCKS]", ", ".join(b for b, _ in CHAIN) + "]")
+           .replace("SYMBOL_RANGES", KEEP_IN_MAIN_FONT)
            .replace("BLOCKS_SET", "\n".join(
                rf"\mlops@block{{{b}}}{{\mlops@fallback{font}}}" for b, font in CHAIN)))
 

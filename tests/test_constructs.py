@@ -106,6 +106,7 @@ def test_the_fixture_has_the_books_settings_for_constructs():
     book = runpy.run_path(str(CONF))
     fixture = runpy.run_path(str(ROOTS / "test-constructs" / "conf.py"))
     for name in ("myst_enable_extensions", "copybutton_selector", "html_math_renderer",
+                 "gettext_additional_targets",
                  "numfig", "numfig_secnum_depth"):
         assert fixture[name] == book[name], name
     for ext in ("math_mathml", "equation_refs", "image_alt", "construct_layout",
@@ -306,7 +307,7 @@ def test_pdf_svg_is_converted_at_build_time(pdf, pdf_pages):
 # ----------
 
 SCRIPTS = {"🚀": "Symbola", "Привет": "NotoSerif-Regular", "机器学习": "NotoSerifCJK",
-           "⇒": "DejaVuSans"}
+           "ℝ": "DejaVuSans", "⇒": "TeXGyrePagella"}
 
 
 def test_pdf_every_script_has_an_embedded_font(pdf, pdf_pages):

@@ -18,6 +18,7 @@ label_scheme_exempt = ["index"]
 myst_enable_extensions = ["amsmath", "colon_fence", "deflist", "dollarmath"]
 copybutton_selector = "div.highlight pre, div.citation-bibtex pre"
 html_math_renderer = "mathml"
+gettext_additional_targets = ["image"]
 
 latex_engine = "xelatex"
 latex_documents = [("index", "mlops-handbook.tex", project, author, "manual")]
