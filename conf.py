@@ -60,6 +60,13 @@ extensions = [
     "interface_words",
     "sidebar_nav",
     "search_index_entries",
+    # What authors write beyond prose: math as MathML in HTML and EPUB,
+    # alt text on every image, code, tables, URLs and SVG laid out for
+    # print and e-readers (loads sphinxcontrib.rsvgconverter).
+    "math_mathml",
+    "equation_refs",
+    "image_alt",
+    "construct_layout",
     "sphinx_copybutton",
 ]
 
@@ -124,9 +131,14 @@ diagram_mermaid_config = {
 # MyST
 # ----
 
+# dollarmath: $...$ and $$...$$ (eq-label); amsmath: \begin{align*} etc.
+# as display math; deflist: "Term" / ": definition" lists (the glossary is
+# the {glossary} directive of glosario.md, not these).
 myst_enable_extensions = [
+    "amsmath",
     "colon_fence",
     "deflist",
+    "dollarmath",
 ]
 # Labels are explicit (cap-*/sec-*); slug anchors would depend on the title
 # text and change with the language.
@@ -171,8 +183,13 @@ html_theme_options = {
 # for each renamed document (see _ext/anchor_redirects.py; tools/check_anchors.py checks).
 anchors_manifest = "book/anchors.json"
 
-# Copy buttons only on the chapters' BibTeX citations (chapter_citation).
-copybutton_selector = "div.citation-bibtex pre"
+# Copy buttons on code blocks and on the chapters' BibTeX citations
+# (chapter_citation); line numbers and prompts are not copied (the
+# extension's default copybutton_exclude).
+copybutton_selector = "div.highlight pre, div.citation-bibtex pre"
+# Math is MathML made while writing (_ext/math_mathml.py), not MathJax,
+# which would load from a CDN (and e-readers do not run it).
+html_math_renderer = "mathml"
 
 # Options for LaTeX output
 # ------------------------
@@ -248,6 +265,9 @@ locale_dirs = [str(ROOT / "locales")]
 gettext_compact = False
 gettext_uuid = False
 gettext_location = True
+# The alt text of images is translated like any text (diagrams' alt texts
+# go through the catalogs by _ext/diagrams.py).
+gettext_additional_targets = ["image"]
 
 # sphinxcontrib-bibtex
 # --------------------

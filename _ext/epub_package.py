@@ -5,6 +5,8 @@ Sphinx's EPUB 3 builder is kept; this subclass only finishes its package:
 * the cover image is marked with the EPUB 3 ``cover-image`` property (Sphinx
   writes only the EPUB 2 ``<meta name="cover">``, which EPUB 3 readers
   ignore),
+* each page with MathML (``math_mathml``) is marked with the ``mathml``
+  property, which EPUB 3 requires of it,
 * EPUB Accessibility metadata (``schema:accessMode`` and friends) from the
   ``epub_accessibility`` setting,
 * the archive is reproducible: members in a fixed order, mimetype first and
@@ -47,6 +49,11 @@ class PackagedEpub3Builder(Epub3Builder):
             for item in tree.iterfind(".//opf:manifest/opf:item", ns):
                 if item.get("href") == cover:
                     item.set("properties", "cover-image")
+        for item in tree.iterfind(".//opf:manifest/opf:item", ns):
+            if item.get("media-type") == "application/xhtml+xml" and \
+                    _has_mathml(self.outdir / item.get("href")):
+                props = (item.get("properties") or "").split()
+                item.set("properties", " ".join([*props, "mathml"]))
         metadata = tree.find(".//opf:metadata", ns)
         for prop, values in self.config.epub_accessibility.items():
             for value in [values] if isinstance(values, str) else values:
@@ -67,6 +74,11 @@ class PackagedEpub3Builder(Epub3Builder):
                 info.compress_type = ZIP_STORED if name == "mimetype" else ZIP_DEFLATED
                 info.external_attr = 0o644 << 16
                 epub.writestr(info, (self.outdir / name).read_bytes())
+
+
+def _has_mathml(page) -> bool:
+    return page.is_file() and etree.parse(str(page)).find(
+        ".//{http://www.w3.org/1998/Math/MathML}math") is not None
 
 
 def setup(app: Sphinx) -> dict:

@@ -6,6 +6,8 @@ description``).  The missing third check is the unused term: a definition
 no chapter links to.  The ``{term}`` references of each document are
 collected while reading (and merged across parallel readers); at the end
 each glossary term without a reference is a warning at its definition line.
+Only the terms of a ``{glossary}`` count: a definition list elsewhere in a
+chapter is ordinary text.
 """
 
 from __future__ import annotations
@@ -60,7 +62,9 @@ def check_unused(app: Sphinx, env) -> None:
             if target in terms}
     for doctree_name in sorted(env.found_docs):
         doctree = env.get_doctree(doctree_name)
-        for term in doctree.findall(nodes.term):
+        glossary_terms = (term for glossary in doctree.findall(addnodes.glossary)
+                          for term in glossary.findall(nodes.term))
+        for term in glossary_terms:
             if not set(term["ids"]) & used:
                 line = _term_line(term)
                 location = f"{term.source}:{line}" if line else term.source

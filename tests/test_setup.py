@@ -63,7 +63,8 @@ def installed_by_probes() -> set[str]:
     return names | set(re.findall(r"(?:^|[,|]\s*)([a-z0-9][a-z0-9.+-]+)", out, re.M))
 
 
-@pytest.mark.parametrize("family", re.findall(r"\\set\w+font\{([^}]+)\}", book_fonts.FONTPKG))
+@pytest.mark.parametrize("family", re.findall(r"\\(?:set\w+font|newfontfamily\\\w+)\{([^}]+)\}",
+                                              book_fonts.FONTPKG))
 def test_every_font_of_the_books_comes_from_a_probed_package(family):
     files = subprocess.run(["fc-list", f":family={family}", "file"], capture_output=True,
                            text=True, check=True).stdout.split()

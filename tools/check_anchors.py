@@ -1,7 +1,8 @@
 """Public anchors that never move: the manifest and its check.
 
 ``book/anchors.json`` lists every anchor that people may link to: each
-chapter, section and figure label and each glossary term, as
+chapter, section, figure, table, code listing and equation label and each
+glossary term, as
 ``<document>#<id>``, plus ``moved``: documents that were renamed, old name
 to new name.
 
@@ -25,7 +26,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "_ext"))
 from anchor_redirects import load  # noqa: E402  (the extension reads the same manifest)
 import gate  # noqa: E402
 
-PUBLIC = ("cap-", "sec-", "fig-")
+PUBLIC = ("cap-", "sec-", "fig-", "tab-", "code-")
+# Sphinx lists no equation in objects.inv: they are read off the pages
+# (an equation labelled eq-x has the id equation-eq-x).
+EQUATION = "equation-eq-"
 
 
 def inventory_anchors(site: Path) -> list[str]:
@@ -42,6 +46,9 @@ def inventory_anchors(site: Path) -> list[str]:
                 anchors.append(f"{doc}#{frag or name}")
             elif domain_role == "std:term":
                 anchors.append(f"{doc}#{frag}")
+    for page in sorted(site.glob("*.html")):
+        anchors += [f"{page.stem}#{ident}" for ident in sorted(_ids(page))
+                    if ident.startswith(EQUATION)]
     return sorted(set(anchors))
 
 

@@ -38,6 +38,7 @@ PROBES = [
     ("ca-certificates", "file", "/etc/ssl/certs/ca-certificates.crt"),
     # `python3 -m venv` needs ensurepip, which Debian ships apart.
     ("python3-venv", "module", "ensurepip"),
+    # (texlive-xetex also has ucharclasses, which picks the fallback fonts.)
     ("texlive-xetex", "command", "xelatex"),
     ("texlive-latex-recommended", "file", f"{TEXMF}/latex/fancyvrb/fancyvrb.sty"),
     ("texlive-latex-extra", "file", f"{TEXMF}/latex/needspace/needspace.sty"),
@@ -52,6 +53,13 @@ PROBES = [
     # The oblique shapes of DejaVu Sans Mono (italic comments in code).
     ("fonts-dejavu-extra", "file",
      "/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Oblique.ttf"),
+    # The fallback fonts of the printed book (book_fonts): Greek and Cyrillic,
+    # Chinese/Japanese/Korean, emoji and pictographs.
+    ("fonts-noto-core", "file", "/usr/share/fonts/truetype/noto/NotoSerif-Regular.ttf"),
+    ("fonts-noto-cjk", "file", "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"),
+    ("fonts-symbola", "file", "/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf"),
+    # SVG images to PDF for LaTeX (construct_layout, sphinxcontrib-svg2pdfconverter).
+    ("librsvg2-bin", "command", "rsvg-convert"),
     ("poppler-utils", "command", "pdftoppm"),
     # fc-list: the tests find each font of the books with it.
     ("fontconfig", "command", "fc-list"),
