@@ -15,7 +15,12 @@ EPUBCheck and the internal link check run separately (check_epub.py,
 check_links.py).
 
 * EPUB: no script, no remote resource, ``dc:language``, the EPUB
-  Accessibility metadata, alt text on every image.
+  Accessibility metadata (a conformance claim included), alt text on every
+  image; what reading systems and Kindle's converter expect (see
+  ``epub_package_problems``): a real identifier, distinct per edition (in
+  ``all``), no placeholder metadata, UTF-8 XML declarations, ``lang`` on
+  every page, no link to a ``<body>`` id, no ``--`` in comments, no unused
+  file.
 * PDF: fonts embedded, one outline entry per chapter, title, author and
   language, A4 pages, internal links that land, no ``??`` left by an
   unresolved reference, no "Missing character" and no overfull box wider
@@ -28,6 +33,7 @@ check_links.py).
 
 from __future__ import annotations
 
+import posixpath
 import re
 import sys
 import zipfile
@@ -39,10 +45,18 @@ import gate
 
 OVERFULL_PT = 3.0
 A4 = (595.28, 841.89)
-ACCESSIBILITY = ("schema:accessMode", "schema:accessModeSufficient",
+ACCESSIBILITY = ("dcterms:conformsTo", "schema:accessMode", "schema:accessModeSufficient",
                  "schema:accessibilityFeature", "schema:accessibilityHazard",
                  "schema:accessibilitySummary")
 REMOTE = re.compile(r"^(https?:)?//", re.I)
+NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
+XHTML = "http://www.w3.org/1999/xhtml"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+XML_UTF8 = re.compile(rb"""encoding=["']utf-8["']""", re.I)
+# A language tag (BCP 47, the forms a book uses: es, en, pt-BR, zh-Hant-TW).
+BCP47 = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?$")
+# Sphinx's defaults for unset EPUB metadata, and the old shared identifier.
+PLACEHOLDERS = {"", "unknown", "mlops-handbook"}
 
 
 def _squash(text: str) -> str:
@@ -63,10 +77,15 @@ def epub_text_and_problems(path: Path, lang: str) -> tuple[str, list[str]]:
         for prop in ACCESSIBILITY:
             if f'property="{prop}"' not in opf:
                 problems.append(f"{path}: no {prop} metadata in {opf_name}")
+        problems += epub_package_problems(path, epub, opf_name)
         for name in sorted(epub.namelist()):
             data = epub.read(name)
             if name.endswith((".xhtml", ".html")):
-                tree = etree.fromstring(data, etree.XMLParser(resolve_entities=False))
+                try:
+                    tree = etree.fromstring(data, etree.XMLParser(resolve_entities=False))
+                except etree.XMLSyntaxError as err:
+                    problems.append(f"{path}/{name}:{err.lineno}: not well-formed XML: {err.msg}")
+                    continue
                 for el in tree.iter():
                     tag = etree.QName(el).localname if isinstance(el.tag, str) else ""
                     if tag == "script":
@@ -82,6 +101,105 @@ def epub_text_and_problems(path: Path, lang: str) -> tuple[str, list[str]]:
             elif name.endswith(".css") and re.search(rb"url\(\s*['\"]?(https?:)?//", data):
                 problems.append(f"{path}/{name}: remote url() in style sheet")
     return "\n".join(texts), problems
+
+
+def epub_identifier(path: Path) -> str:
+    """The EPUB's unique identifier (the dc:identifier the package names)."""
+    with zipfile.ZipFile(path) as epub:
+        opf_name = next(n for n in epub.namelist() if n.endswith(".opf"))
+        opf = etree.fromstring(epub.read(opf_name))
+    uid = opf.get("unique-identifier")
+    return "".join(opf.xpath("//dc:identifier[@id=$uid]/text()", namespaces=NS, uid=uid)).strip()
+
+
+def epub_package_problems(path: Path, epub: zipfile.ZipFile, opf_name: str) -> list[str]:
+    """What reading systems and Kindle's converter expect of the package.
+
+    An identifier that is not Sphinx's placeholder, no placeholder
+    contributor or publisher, a valid language tag, an XML declaration naming
+    UTF-8 on every XML file, ``lang``/``xml:lang`` on every content
+    document, no link to a ``<body>`` id, no ``--`` in an XML comment, and no
+    file in the manifest that nothing uses (the cover image is used by the
+    package itself).
+    """
+    problems = []
+    opf = etree.fromstring(epub.read(opf_name))
+    opf_dir = posixpath.dirname(opf_name)
+    language = "".join(opf.xpath("//dc:language/text()", namespaces=NS)).strip()
+    if not BCP47.match(language):
+        problems.append(f"{path}/{opf_name}: dc:language {language!r} is not a language tag")
+    identifier = epub_identifier(path)
+    if not identifier or identifier in PLACEHOLDERS:
+        problems.append(f"{path}/{opf_name}: no real dc:identifier ({identifier!r})")
+    for field in ("contributor", "publisher", "creator"):
+        for value in opf.xpath(f"//dc:{field}/text()", namespaces=NS):
+            if value.strip() in PLACEHOLDERS:
+                problems.append(f"{path}/{opf_name}: dc:{field} is the placeholder {value.strip()!r}")
+    manifest = {posixpath.normpath(posixpath.join(opf_dir, item.get("href"))): item
+                for item in opf.iterfind(".//opf:manifest/opf:item", NS)}
+    spine = {item.get("idref") for item in opf.iterfind(".//opf:spine/opf:itemref", NS)}
+    used = {name for name, item in manifest.items()
+            if item.get("id") in spine or {"nav", "cover-image"} & set((item.get("properties") or "").split())
+            or item.get("media-type") == "application/x-dtbncx+xml"}
+    body_ids = {}
+    links = []
+    for name in sorted(epub.namelist()):
+        data = epub.read(name)
+        if name.endswith((".xhtml", ".opf", ".ncx", ".xml")):
+            declaration = data.split(b"?>", 1)[0] if data.startswith(b"<?xml") else b""
+            if not XML_UTF8.search(declaration):
+                problems.append(f"{path}/{name}:1: no XML declaration naming UTF-8 "
+                                "(<?xml version=\"1.0\" encoding=\"UTF-8\"?>)")
+        if name.endswith(".css"):
+            for ref in re.findall(rb"url\(\s*['\"]?([^'\")]+)", data):
+                used.add(posixpath.normpath(posixpath.join(posixpath.dirname(name), ref.decode())))
+        if not name.endswith(".xhtml"):
+            continue
+        try:
+            tree = etree.fromstring(data, etree.XMLParser(resolve_entities=False))
+        except etree.XMLSyntaxError:
+            continue  # reported with its line by the caller
+        for attr in ("lang", f"{{{XML_NS}}}lang"):
+            if not tree.get(attr):
+                problems.append(f"{path}/{name}:{tree.sourceline}: <html> has no "
+                                f"{'xml:lang' if attr != 'lang' else 'lang'}")
+        body = tree.find(f"{{{XHTML}}}body")
+        if body is not None and body.get("id"):
+            body_ids[name] = body.get("id")
+        for comment in tree.iter(etree.Comment):
+            if "--" in (comment.text or ""):
+                problems.append(f"{path}/{name}:{comment.sourceline}: '--' inside an XML comment")
+        for el in tree.iter():
+            for attr in ("href", "src"):
+                value = el.get(attr)
+                if value and not REMOTE.match(value) and not value.startswith(("mailto:", "#")):
+                    target, _, fragment = value.partition("#")
+                    target = posixpath.normpath(posixpath.join(posixpath.dirname(name), target))
+                    used.add(target)
+                    links.append((name, el.sourceline, target, fragment))
+                elif value and value.startswith("#"):
+                    links.append((name, el.sourceline, name, value[1:]))
+    for name, line, target, fragment in links:
+        if fragment and body_ids.get(target) == fragment:
+            problems.append(f"{path}/{name}:{line}: link to the <body> id {target}#{fragment} "
+                            "(Kindle's converter rejects it)")
+    for name in sorted(set(manifest) - used):
+        problems.append(f"{path}/{name}: in the package but used by no page, style sheet "
+                        "or the package (remove it with epub_exclude_files)")
+    return problems
+
+
+def distinct_identifiers(epubs: list[Path]) -> list[str]:
+    """Two editions with one identifier: a reading system takes one for the other."""
+    seen: dict[str, Path] = {}
+    problems = []
+    for epub in epubs:
+        identifier = epub_identifier(epub)
+        if identifier in seen:
+            problems.append(f"{epub}: dc:identifier {identifier!r} is also {seen[identifier]}'s; "
+                            "a library would replace one edition with the other")
+        seen.setdefault(identifier, epub)
+    return problems
 
 
 # PDF
@@ -253,6 +371,7 @@ def main(argv: list[str]) -> int:
     if argv[0] == "all":
         dist, build = Path(argv[1]), Path(argv[2])
         problems = [p for lang in argv[3:] for p in check_language(dist, build, lang)]
+        problems += distinct_identifiers([dist / f"mlops-handbook-{lang}.epub" for lang in argv[3:]])
     elif argv[0] == "pdf":
         pdf, lang = Path(argv[1]), argv[2]
         tex = pdf.with_suffix(".tex").read_text(encoding="utf-8")
