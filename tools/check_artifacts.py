@@ -24,7 +24,9 @@ check_links.py).
 * PDF: fonts embedded, one outline entry per chapter, title, author and
   language, A4 pages, internal links that land, no ``??`` left by an
   unresolved reference, no "Missing character" and no overfull box wider
-  than OVERFULL_PT in the LaTeX log (the worst are listed).
+  than OVERFULL_PT in the LaTeX log (the worst are listed); no page holding
+  only a stranded tail (MAX_TAIL_LINES lines or fewer), no running head on a
+  blank page, no citation box split across pages (``pdf_layout_problems``).
 * HTML: no script, style sheet, font, image or frame from another host;
   ``lang`` on every page.
 * Parity: every chapter title, figure caption, glossary term and
@@ -44,6 +46,9 @@ from lxml import etree, html
 import gate
 
 OVERFULL_PT = 3.0
+# A page holding this many lines or fewer of text is a stranded tail.
+MAX_TAIL_LINES = 2
+BIBTEX_START = re.compile(r"^@\s*\w+\s*\{")
 A4 = (595.28, 841.89)
 ACCESSIBILITY = ("dcterms:conformsTo", "schema:accessMode", "schema:accessModeSufficient",
                  "schema:accessibilityFeature", "schema:accessibilityHazard",
@@ -242,6 +247,7 @@ def pdf_text_and_problems(path: Path, lang: str, log: Path, chapters: int,
     outline = [item for item in reader.outline if not isinstance(item, list)]
     if len(outline) < chapters:
         problems.append(f"{path}: {len(outline)} top-level outline entries for {chapters} chapters")
+    problems += pdf_layout_problems(reader, path, _continuation_labels(log.parent))
     text = "\n".join(page.extract_text() for page in reader.pages)
     if "??" in text:
         problems.append(f"{path}: unresolved reference '??' in the text")
@@ -260,6 +266,76 @@ def pdf_text_and_problems(path: Path, lang: str, log: Path, chapters: int,
     else:
         problems.append(f"{log}: LaTeX log not found")
     return text, problems
+
+
+def page_lines(page) -> list[str]:
+    """The lines of text of a PDF page, top to bottom (pieces of text on one
+    baseline, left to right)."""
+    pieces = []
+
+    def visit(text, cm, tm, font, size) -> None:
+        if text.strip():
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            pieces.append((y, x, text))
+
+    page.extract_text(visitor_text=visit)
+    lines: list[tuple[float, list]] = []
+    for y, x, text in sorted(pieces, key=lambda p: (-p[0], p[1])):
+        if lines and abs(lines[-1][0] - y) < 2:
+            lines[-1][1].append((x, text))
+        else:
+            lines.append((y, [(x, text)]))
+    return [" ".join(" ".join(t.split()) for _, t in sorted(parts)) for _, parts in lines]
+
+
+def _body(lines: list[str], folio: str) -> list[str]:
+    """The lines of a page without its running head (the top line, which
+    carries the folio) and its foot (the folio alone)."""
+    if lines and (lines[0] == folio or lines[0].startswith(folio + " ")
+                  or lines[0].endswith(" " + folio)):
+        lines = lines[1:]
+    if lines and lines[-1] == folio:
+        lines = lines[:-1]
+    return lines
+
+
+def _continuation_labels(latex_dir: Path) -> set[str]:
+    """Sphinx's "(continued from previous page)" labels of split code boxes, in
+    the edition's language (sphinxmessages.sty next to the LaTeX log)."""
+    messages = latex_dir / "sphinxmessages.sty"
+    if not messages.exists():
+        return set()
+    return {f"({m})" for m in re.findall(r"\\renewcommand\{\\literalblockcontinue[ds]name\}\{([^}]*)\}",
+                                         messages.read_text(encoding="utf-8"))}
+
+
+def pdf_layout_problems(reader, path: Path, continuation: set[str]) -> list[str]:
+    """Typesetting faults seen in the text of each page.
+
+    * a page whose only text is the tail of what the page before began (a
+      box, a list, a paragraph): MAX_TAIL_LINES lines or fewer;
+    * a blank page that still has a running head or a folio;
+    * a BibTeX entry (the chapters' "How to cite" box) that starts on a page
+      and does not end on it.
+    """
+    problems = []
+    labels = reader.page_labels
+    for number, page in enumerate(reader.pages, start=1):
+        folio = labels[number - 1] if number <= len(labels) else str(number)
+        lines = page_lines(page)
+        body = [line for line in _body(lines, folio) if line not in continuation]
+        where = f"{path}: page {number}" + (f" (folio {folio})" if folio != str(number) else "")
+        if lines and not body and not _body(lines, folio):
+            problems.append(f"{where}: a blank page with a running head or folio")
+        elif 0 < len(body) <= MAX_TAIL_LINES:
+            problems.append(f"{where}: holds only {len(body)} line(s), the tail of the page "
+                            f"before: {' / '.join(body)[:100]!r}")
+        for i, line in enumerate(body):
+            if BIBTEX_START.match(line) and "}" not in body[i + 1:]:
+                problems.append(f"{where}: the BibTeX entry {line[:60]!r} does not end on this "
+                                "page: a citation box split across pages")
+    return problems
 
 
 def _fonts(page) -> list[tuple[str, bool]]:
