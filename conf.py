@@ -229,15 +229,10 @@ epub_use_index = False
 # that element.
 epub_scheme = "uuid"
 epub_uid = "book-id"
-# Files of the themes that no page of the EPUB uses: the copy button's
-# (copying is HTML's), the basic theme's style sheet (the epub theme's own
-# replaces it) and its +/- icons.  Its file.png stays: the epub theme's
-# style sheet names it.  The other editions' covers are added per edition
-# (edition_config).  tools/check_artifacts.py fails on any unused file.
-epub_exclude_files = [
-    "_static/copybutton.css", "_static/copy-button.svg", "_static/check-solid.svg",
-    "_static/basic.css", "_static/minus.png", "_static/plus.png",
-]
+# The themes' files that no page of the EPUB uses (the copy button's, the
+# basic theme's style sheet and icons) are left out by epub_package, the
+# other editions' covers by edition_config: tools/check_artifacts.py fails
+# on any unused file.
 # EPUB Accessibility 1.1 metadata, written into content.opf by epub_package.
 # The conformance claim holds because Ace by DAISY finds no violation in
 # either edition before it is published (tools/check_ace.py).

@@ -23,8 +23,10 @@ Sphinx's EPUB 3 builder is kept; this subclass only finishes its package:
 * no ``<dc:contributor>unknown</dc:contributor>``: Sphinx writes its
   placeholder when ``epub_contributor`` is unset (and warns when it is
   empty); the book has no contributor besides its author,
-* files in ``epub_exclude_files`` are not linked either (the copy button's
-  style sheet is registered for every builder, but copying is HTML's).
+* the themes' files that no page of an EPUB uses are left out
+  (UNUSED_THEME_FILES, added to ``epub_exclude_files``), and files in
+  ``epub_exclude_files`` are not linked either (the copy button's style
+  sheet is registered for every builder, but copying is HTML's).
 """
 
 from __future__ import annotations
@@ -44,6 +46,13 @@ DC = "http://purl.org/dc/elements/1.1/"
 XHTML = "http://www.w3.org/1999/xhtml"
 OPS = "http://www.idpf.org/2007/ops"
 NCX = "http://www.daisy.org/z3986/2005/ncx/"
+# The copy button's files (sphinx_copybutton: copying is HTML's), and the
+# basic theme's style sheet (the epub theme's own replaces it) and +/- icons.
+# Its file.png stays: the epub theme's style sheet names it.
+UNUSED_THEME_FILES = [
+    "_static/copybutton.css", "_static/copy-button.svg", "_static/check-solid.svg",
+    "_static/basic.css", "_static/minus.png", "_static/plus.png",
+]
 # Sphinx's placeholder for an unset epub_contributor.
 NO_CONTRIBUTOR = ("", "unknown")
 
@@ -130,7 +139,13 @@ class PackagedEpub3Builder(Epub3Builder):
                 epub.writestr(info, (self.outdir / name).read_bytes())
 
 
+def exclude_unused_theme_files(app: Sphinx, config) -> None:
+    config.epub_exclude_files = [*config.epub_exclude_files, *(
+        name for name in UNUSED_THEME_FILES if name not in config.epub_exclude_files)]
+
+
 def setup(app: Sphinx) -> dict:
     app.add_config_value("epub_accessibility", {}, "epub", types=[dict])
+    app.connect("config-inited", exclude_unused_theme_files)
     app.add_builder(PackagedEpub3Builder, override=True)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -315,7 +315,9 @@ def pdf_layout_problems(reader, path: Path, continuation: set[str]) -> list[str]
 
     * a page whose only text is the tail of what the page before began (a
       box, a list, a paragraph): MAX_TAIL_LINES lines or fewer;
-    * a blank page that still has a running head or a folio;
+    * a blank page that still has a running head (Sphinx's stock style
+      leaves a folio alone on the blank page after the contents; the book's
+      blank pages have neither);
     * a BibTeX entry (the chapters' "How to cite" box) that starts on a page
       and does not end on it.
     """
@@ -326,8 +328,8 @@ def pdf_layout_problems(reader, path: Path, continuation: set[str]) -> list[str]
         lines = page_lines(page)
         body = [line for line in _body(lines, folio) if line not in continuation]
         where = f"{path}: page {number}" + (f" (folio {folio})" if folio != str(number) else "")
-        if lines and not body and not _body(lines, folio):
-            problems.append(f"{where}: a blank page with a running head or folio")
+        if not body and any(line != folio for line in lines):
+            problems.append(f"{where}: a blank page with a running head")
         elif 0 < len(body) <= MAX_TAIL_LINES:
             problems.append(f"{where}: holds only {len(body)} line(s), the tail of the page "
                             f"before: {' / '.join(body)[:100]!r}")
