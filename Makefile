@@ -125,7 +125,7 @@ help:
 	@echo "  pdf          PDF of one edition         -> $(DISTDIR)/mlops-handbook-<lang>.pdf"
 	@echo "  epub         EPUB of one edition        -> $(DISTDIR)/mlops-handbook-<lang>.epub"
 	@echo "  latex        LaTeX sources only         -> $(BUILDDIR)/<lang>/latex/"
-	@echo "  check        link check of HTML and EPUB, EPUBCheck, translation QA (after all)"
+	@echo "  check        link check of HTML and EPUB, EPUBCheck, Ace, axe-core, translation QA"
 	@echo "  readthedocs  the Read the Docs build of one edition (READTHEDOCS_LANGUAGE) into"
 	@echo "               READTHEDOCS_OUTPUT/{html,pdf,epub,htmlzip}/ (see README, Publishing)"
 	@echo "  anchors      rewrite book/anchors.json, the public anchors checked by 'check'"
@@ -162,11 +162,12 @@ $(VENV_STAMP): requirements.lock pyproject.toml | system-deps
 	$(call DONE,setup,Python packages (requirements.lock) -> $(VENV)/)
 	$(Q)touch $@
 
-# The diagram renderer: @mermaid-js/mermaid-cli at the version in
+# The diagram renderer (@mermaid-js/mermaid-cli) and the accessibility
+# checkers (@daisy/ace-cli, axe-core with puppeteer-core) at the versions in
 # package-lock.json.
 $(NODE_STAMP): package-lock.json package.json | system-deps
 	$(Q)$(T0); npm ci --no-audit --no-fund --loglevel=error >/dev/null; \
-	$(call DONE,setup,diagram renderer (package-lock.json) -> node_modules/)
+	$(call DONE,setup,diagram renderer and accessibility checkers (package-lock.json) -> node_modules/)
 	$(Q)touch $@
 
 # The Debian packages whose probe fails (a command, a file or a Python
@@ -227,6 +228,8 @@ $(DISTDIR)/mlops-handbook-%.pdf: $(BUILDDIR)/%/latex.stamp
 $(DISTDIR)/mlops-handbook-%.epub: $(BUILDDIR)/%/epub.stamp
 	$(Q)$(T0); $(TOOL) tools/check_epub.py $(BUILDDIR)/$*/epub/mlops-handbook.epub; \
 	$(call DONE,$*/epub,EPUBCheck passed)
+	$(Q)$(T0); $(TOOL) tools/check_ace.py $(BUILDDIR)/$*/epub/mlops-handbook.epub; \
+	$(call DONE,$*/epub,Ace by DAISY: no accessibility violation)
 	$(Q)$(TOOL) tools/check_artifacts.py epub $(BUILDDIR)/$*/epub/mlops-handbook.epub $*
 	$(Q)$(call PUBLISH_FILE,$(BUILDDIR)/$*/epub/mlops-handbook.epub,$@)
 	@$(call LOG,$*/epub,gates passed -> $@)
@@ -360,6 +363,10 @@ check: all i18n-check
 	@$(call LOG,check,links of the HTML sites and EPUBs)
 	$(Q)$(TOOL) tools/check_epub.py $(foreach l,$(LANGS),$(DISTDIR)/mlops-handbook-$(l).epub)
 	@$(call LOG,check,EPUBCheck)
+	$(Q)$(TOOL) tools/check_ace.py $(foreach l,$(LANGS),$(DISTDIR)/mlops-handbook-$(l).epub)
+	@$(call LOG,check,Ace by DAISY (EPUB accessibility))
+	$(Q)$(TOOL) tools/check_axe.py $(DISTDIR)/html
+	@$(call LOG,check,axe-core on every HTML page)
 	$(Q)$(TOOL) tools/check_anchors.py check $(SOURCEDIR)/anchors.json $(foreach l,$(LANGS),$(DISTDIR)/html/$(l))
 	@$(call LOG,check,public anchors ($(SOURCEDIR)/anchors.json))
 	$(Q)$(TOOL) tools/check_artifacts.py all $(DISTDIR) $(BUILDDIR) $(LANGS)

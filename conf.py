@@ -42,7 +42,7 @@ extensions = [
     "book_fonts",
     "book_matter",
     "latex_sourcemap",
-    "epub_citations",
+    "accessible_markup",
     "label_scheme",
     "open_fence",
     "epub_package",
@@ -241,19 +241,28 @@ epub_show_urls = "no"
 # The general index page is not valid XHTML for EPUBCheck.
 # https://github.com/sphinx-doc/sphinx/issues/12359
 epub_use_index = False
-# Sphinx writes epub_uid (the XML id) into toc.ncx where EPUBCheck expects
-# the identifier itself (NCX-001), so both hold the same XML-safe name.
-epub_scheme = "URL"
-epub_identifier = "mlops-handbook"
-epub_uid = "mlops-handbook"
+# The identifier (epub_identifier) is a UUID per edition, the same in every
+# build and release of it, so that a reading system's library never takes
+# one edition for the other (edition_config); epub_uid is only the XML id of
+# that element.
+epub_scheme = "uuid"
+epub_uid = "book-id"
+# The themes' files that no page of the EPUB uses (the copy button's, the
+# basic theme's style sheet and icons) are left out by epub_package, the
+# other editions' covers by edition_config: tools/check_artifacts.py fails
+# on any unused file.
 # EPUB Accessibility 1.1 metadata, written into content.opf by epub_package.
+# The conformance claim holds because Ace by DAISY finds no violation in
+# either edition before it is published (tools/check_ace.py).
 epub_accessibility = {
+    "dcterms:conformsTo": ["EPUB Accessibility 1.1 - WCAG 2.1 Level AA"],
     "schema:accessMode": ["textual", "visual"],
     "schema:accessModeSufficient": ["textual"],
     "schema:accessibilityFeature": ["structuralNavigation", "tableOfContents",
                                     "readingOrder", "alternativeText"],
     "schema:accessibilityHazard": ["none"],
-    # accessibilitySummary: the edition's, set by edition_config.
+    # a11y:certifiedBy (the edition's author) and accessibilitySummary: the
+    # edition's, set by edition_config.
 }
 
 # Options for internationalisation

@@ -10,12 +10,19 @@ edition being started) takes the source language's data.
 
 from __future__ import annotations
 
+import uuid
+from pathlib import Path
+
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
 import edition_data
 
 SOURCE_LANGUAGE = "es"
+COVERS = Path(__file__).resolve().parent.parent / "_static" / "cover"
+# The name the EPUB identifiers are made from (a UUID 5 in the URL
+# namespace): never change it, or every reader's library sees new books.
+PROJECT_URI = "urn:mlops-handbook"
 
 
 def apply_edition(app: Sphinx, config: Config) -> None:
@@ -37,8 +44,12 @@ def apply_edition(app: Sphinx, config: Config) -> None:
         config.html_baseurl = edition_data.edition_url(config.citation_base_url, lang)
     config.epub_accessibility = {
         **config.epub_accessibility,
+        "a11y:certifiedBy": [ed["author"]],
         "schema:accessibilitySummary": [ed["accessibility_summary"]],
     }
+    # Stable and distinct per edition (the language actually built, even one
+    # that borrows the source language's data).
+    config.epub_identifier = epub_identifier(config.language)
     config.latex_documents = [
         ("index", "mlops-handbook.tex", ed["project"], ed["author"], "manual"),
     ]
@@ -67,6 +78,15 @@ def apply_edition(app: Sphinx, config: Config) -> None:
     config.epub_copyright = config.copyright
     config.epub_description = ed["description"]
     config.epub_cover = (f"_static/cover-{lang}.png", "epub-cover.html")
+    # Each EPUB packs its own cover only (html_static_path has them all).
+    config.epub_exclude_files = [*config.epub_exclude_files, *(
+        f"_static/{cover.name}" for cover in sorted(COVERS.glob("cover-*.png"))
+        if cover.name != f"cover-{lang}.png")]
+
+
+def epub_identifier(language: str) -> str:
+    """``urn:uuid:`` + a UUID made from the project and the language."""
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{PROJECT_URI}/{language}')}"
 
 
 def setup(app: Sphinx) -> dict:

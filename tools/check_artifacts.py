@@ -15,11 +15,18 @@ EPUBCheck and the internal link check run separately (check_epub.py,
 check_links.py).
 
 * EPUB: no script, no remote resource, ``dc:language``, the EPUB
-  Accessibility metadata, alt text on every image.
+  Accessibility metadata (a conformance claim included), alt text on every
+  image; what reading systems and Kindle's converter expect (see
+  ``epub_package_problems``): a real identifier, distinct per edition (in
+  ``all``), no placeholder metadata, UTF-8 XML declarations, ``lang`` on
+  every page, no link to a ``<body>`` id, no ``--`` in comments, no unused
+  file.
 * PDF: fonts embedded, one outline entry per chapter, title, author and
   language, A4 pages, internal links that land, no ``??`` left by an
   unresolved reference, no "Missing character" and no overfull box wider
-  than OVERFULL_PT in the LaTeX log (the worst are listed).
+  than OVERFULL_PT in the LaTeX log (the worst are listed); no page holding
+  only a stranded tail (MAX_TAIL_LINES lines or fewer), no running head on a
+  blank page, no citation box split across pages (``pdf_layout_problems``).
 * HTML: no script, style sheet, font, image or frame from another host;
   ``lang`` on every page.
 * Parity: every chapter title, figure caption, glossary term and
@@ -28,6 +35,7 @@ check_links.py).
 
 from __future__ import annotations
 
+import posixpath
 import re
 import sys
 import zipfile
@@ -38,11 +46,22 @@ from lxml import etree, html
 import gate
 
 OVERFULL_PT = 3.0
+# A page holding this many lines or fewer of text is a stranded tail.
+MAX_TAIL_LINES = 2
+BIBTEX_START = re.compile(r"^@\s*\w+\s*\{")
 A4 = (595.28, 841.89)
-ACCESSIBILITY = ("schema:accessMode", "schema:accessModeSufficient",
+ACCESSIBILITY = ("dcterms:conformsTo", "schema:accessMode", "schema:accessModeSufficient",
                  "schema:accessibilityFeature", "schema:accessibilityHazard",
                  "schema:accessibilitySummary")
 REMOTE = re.compile(r"^(https?:)?//", re.I)
+NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
+XHTML = "http://www.w3.org/1999/xhtml"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+XML_UTF8 = re.compile(rb"""encoding=["']utf-8["']""", re.I)
+# A language tag (BCP 47, the forms a book uses: es, en, pt-BR, zh-Hant-TW).
+BCP47 = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?$")
+# Sphinx's defaults for unset EPUB metadata, and the old shared identifier.
+PLACEHOLDERS = {"", "unknown", "mlops-handbook"}
 
 
 def _squash(text: str) -> str:
@@ -63,10 +82,15 @@ def epub_text_and_problems(path: Path, lang: str) -> tuple[str, list[str]]:
         for prop in ACCESSIBILITY:
             if f'property="{prop}"' not in opf:
                 problems.append(f"{path}: no {prop} metadata in {opf_name}")
+        problems += epub_package_problems(path, epub, opf_name)
         for name in sorted(epub.namelist()):
             data = epub.read(name)
             if name.endswith((".xhtml", ".html")):
-                tree = etree.fromstring(data, etree.XMLParser(resolve_entities=False))
+                try:
+                    tree = etree.fromstring(data, etree.XMLParser(resolve_entities=False))
+                except etree.XMLSyntaxError as err:
+                    problems.append(f"{path}/{name}:{err.lineno}: not well-formed XML: {err.msg}")
+                    continue
                 for el in tree.iter():
                     tag = etree.QName(el).localname if isinstance(el.tag, str) else ""
                     if tag == "script":
@@ -82,6 +106,105 @@ def epub_text_and_problems(path: Path, lang: str) -> tuple[str, list[str]]:
             elif name.endswith(".css") and re.search(rb"url\(\s*['\"]?(https?:)?//", data):
                 problems.append(f"{path}/{name}: remote url() in style sheet")
     return "\n".join(texts), problems
+
+
+def epub_identifier(path: Path) -> str:
+    """The EPUB's unique identifier (the dc:identifier the package names)."""
+    with zipfile.ZipFile(path) as epub:
+        opf_name = next(n for n in epub.namelist() if n.endswith(".opf"))
+        opf = etree.fromstring(epub.read(opf_name))
+    uid = opf.get("unique-identifier")
+    return "".join(opf.xpath("//dc:identifier[@id=$uid]/text()", namespaces=NS, uid=uid)).strip()
+
+
+def epub_package_problems(path: Path, epub: zipfile.ZipFile, opf_name: str) -> list[str]:
+    """What reading systems and Kindle's converter expect of the package.
+
+    An identifier that is not Sphinx's placeholder, no placeholder
+    contributor or publisher, a valid language tag, an XML declaration naming
+    UTF-8 on every XML file, ``lang``/``xml:lang`` on every content
+    document, no link to a ``<body>`` id, no ``--`` in an XML comment, and no
+    file in the manifest that nothing uses (the cover image is used by the
+    package itself).
+    """
+    problems = []
+    opf = etree.fromstring(epub.read(opf_name))
+    opf_dir = posixpath.dirname(opf_name)
+    language = "".join(opf.xpath("//dc:language/text()", namespaces=NS)).strip()
+    if not BCP47.match(language):
+        problems.append(f"{path}/{opf_name}: dc:language {language!r} is not a language tag")
+    identifier = epub_identifier(path)
+    if not identifier or identifier in PLACEHOLDERS:
+        problems.append(f"{path}/{opf_name}: no real dc:identifier ({identifier!r})")
+    for field in ("contributor", "publisher", "creator"):
+        for value in opf.xpath(f"//dc:{field}/text()", namespaces=NS):
+            if value.strip() in PLACEHOLDERS:
+                problems.append(f"{path}/{opf_name}: dc:{field} is the placeholder {value.strip()!r}")
+    manifest = {posixpath.normpath(posixpath.join(opf_dir, item.get("href"))): item
+                for item in opf.iterfind(".//opf:manifest/opf:item", NS)}
+    spine = {item.get("idref") for item in opf.iterfind(".//opf:spine/opf:itemref", NS)}
+    used = {name for name, item in manifest.items()
+            if item.get("id") in spine or {"nav", "cover-image"} & set((item.get("properties") or "").split())
+            or item.get("media-type") == "application/x-dtbncx+xml"}
+    body_ids = {}
+    links = []
+    for name in sorted(epub.namelist()):
+        data = epub.read(name)
+        if name.endswith((".xhtml", ".opf", ".ncx", ".xml")):
+            declaration = data.split(b"?>", 1)[0] if data.startswith(b"<?xml") else b""
+            if not XML_UTF8.search(declaration):
+                problems.append(f"{path}/{name}:1: no XML declaration naming UTF-8 "
+                                "(<?xml version=\"1.0\" encoding=\"UTF-8\"?>)")
+        if name.endswith(".css"):
+            for ref in re.findall(rb"url\(\s*['\"]?([^'\")]+)", data):
+                used.add(posixpath.normpath(posixpath.join(posixpath.dirname(name), ref.decode())))
+        if not name.endswith(".xhtml"):
+            continue
+        try:
+            tree = etree.fromstring(data, etree.XMLParser(resolve_entities=False))
+        except etree.XMLSyntaxError:
+            continue  # reported with its line by the caller
+        for attr in ("lang", f"{{{XML_NS}}}lang"):
+            if not tree.get(attr):
+                problems.append(f"{path}/{name}:{tree.sourceline}: <html> has no "
+                                f"{'xml:lang' if attr != 'lang' else 'lang'}")
+        body = tree.find(f"{{{XHTML}}}body")
+        if body is not None and body.get("id"):
+            body_ids[name] = body.get("id")
+        for comment in tree.iter(etree.Comment):
+            if "--" in (comment.text or ""):
+                problems.append(f"{path}/{name}:{comment.sourceline}: '--' inside an XML comment")
+        for el in tree.iter():
+            for attr in ("href", "src"):
+                value = el.get(attr)
+                if value and not REMOTE.match(value) and not value.startswith(("mailto:", "#")):
+                    target, _, fragment = value.partition("#")
+                    target = posixpath.normpath(posixpath.join(posixpath.dirname(name), target))
+                    used.add(target)
+                    links.append((name, el.sourceline, target, fragment))
+                elif value and value.startswith("#"):
+                    links.append((name, el.sourceline, name, value[1:]))
+    for name, line, target, fragment in links:
+        if fragment and body_ids.get(target) == fragment:
+            problems.append(f"{path}/{name}:{line}: link to the <body> id {target}#{fragment} "
+                            "(Kindle's converter rejects it)")
+    for name in sorted(set(manifest) - used):
+        problems.append(f"{path}/{name}: in the package but used by no page, style sheet "
+                        "or the package (remove it with epub_exclude_files)")
+    return problems
+
+
+def distinct_identifiers(epubs: list[Path]) -> list[str]:
+    """Two editions with one identifier: a reading system takes one for the other."""
+    seen: dict[str, Path] = {}
+    problems = []
+    for epub in epubs:
+        identifier = epub_identifier(epub)
+        if identifier in seen:
+            problems.append(f"{epub}: dc:identifier {identifier!r} is also {seen[identifier]}'s; "
+                            "a library would replace one edition with the other")
+        seen.setdefault(identifier, epub)
+    return problems
 
 
 # PDF
@@ -124,6 +247,7 @@ def pdf_text_and_problems(path: Path, lang: str, log: Path, chapters: int,
     outline = [item for item in reader.outline if not isinstance(item, list)]
     if len(outline) < chapters:
         problems.append(f"{path}: {len(outline)} top-level outline entries for {chapters} chapters")
+    problems += pdf_layout_problems(reader, path, _continuation_labels(log.parent))
     text = "\n".join(page.extract_text() for page in reader.pages)
     if "??" in text:
         problems.append(f"{path}: unresolved reference '??' in the text")
@@ -142,6 +266,78 @@ def pdf_text_and_problems(path: Path, lang: str, log: Path, chapters: int,
     else:
         problems.append(f"{log}: LaTeX log not found")
     return text, problems
+
+
+def page_lines(page) -> list[str]:
+    """The lines of text of a PDF page, top to bottom (pieces of text on one
+    baseline, left to right)."""
+    pieces = []
+
+    def visit(text, cm, tm, font, size) -> None:
+        if text.strip():
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            pieces.append((y, x, text))
+
+    page.extract_text(visitor_text=visit)
+    lines: list[tuple[float, list]] = []
+    for y, x, text in sorted(pieces, key=lambda p: (-p[0], p[1])):
+        if lines and abs(lines[-1][0] - y) < 2:
+            lines[-1][1].append((x, text))
+        else:
+            lines.append((y, [(x, text)]))
+    return [" ".join(" ".join(t.split()) for _, t in sorted(parts)) for _, parts in lines]
+
+
+def _body(lines: list[str], folio: str) -> list[str]:
+    """The lines of a page without its running head (the top line, which
+    carries the folio) and its foot (the folio alone)."""
+    if lines and (lines[0] == folio or lines[0].startswith(folio + " ")
+                  or lines[0].endswith(" " + folio)):
+        lines = lines[1:]
+    if lines and lines[-1] == folio:
+        lines = lines[:-1]
+    return lines
+
+
+def _continuation_labels(latex_dir: Path) -> set[str]:
+    """Sphinx's "(continued from previous page)" labels of split code boxes, in
+    the edition's language (sphinxmessages.sty next to the LaTeX log)."""
+    messages = latex_dir / "sphinxmessages.sty"
+    if not messages.exists():
+        return set()
+    return {f"({m})" for m in re.findall(r"\\renewcommand\{\\literalblockcontinue[ds]name\}\{([^}]*)\}",
+                                         messages.read_text(encoding="utf-8"))}
+
+
+def pdf_layout_problems(reader, path: Path, continuation: set[str]) -> list[str]:
+    """Typesetting faults seen in the text of each page.
+
+    * a page whose only text is the tail of what the page before began (a
+      box, a list, a paragraph): MAX_TAIL_LINES lines or fewer;
+    * a blank page that still has a running head (Sphinx's stock style
+      leaves a folio alone on the blank page after the contents; the book's
+      blank pages have neither);
+    * a BibTeX entry (the chapters' "How to cite" box) that starts on a page
+      and does not end on it.
+    """
+    problems = []
+    labels = reader.page_labels
+    for number, page in enumerate(reader.pages, start=1):
+        folio = labels[number - 1] if number <= len(labels) else str(number)
+        lines = page_lines(page)
+        body = [line for line in _body(lines, folio) if line not in continuation]
+        where = f"{path}: page {number}" + (f" (folio {folio})" if folio != str(number) else "")
+        if not body and any(line != folio for line in lines):
+            problems.append(f"{where}: a blank page with a running head")
+        elif 0 < len(body) <= MAX_TAIL_LINES:
+            problems.append(f"{where}: holds only {len(body)} line(s), the tail of the page "
+                            f"before: {' / '.join(body)[:100]!r}")
+        for i, line in enumerate(body):
+            if BIBTEX_START.match(line) and "}" not in body[i + 1:]:
+                problems.append(f"{where}: the BibTeX entry {line[:60]!r} does not end on this "
+                                "page: a citation box split across pages")
+    return problems
 
 
 def _fonts(page) -> list[tuple[str, bool]]:
@@ -253,6 +449,7 @@ def main(argv: list[str]) -> int:
     if argv[0] == "all":
         dist, build = Path(argv[1]), Path(argv[2])
         problems = [p for lang in argv[3:] for p in check_language(dist, build, lang)]
+        problems += distinct_identifiers([dist / f"mlops-handbook-{lang}.epub" for lang in argv[3:]])
     elif argv[0] == "pdf":
         pdf, lang = Path(argv[1]), argv[2]
         tex = pdf.with_suffix(".tex").read_text(encoding="utf-8")

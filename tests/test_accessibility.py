@@ -1,0 +1,234 @@
+"""Readers first: the accessibility checkers, the EPUB's identity and package,
+and the PDF's page layout.
+
+Each gate is fed its defect (an EPUB page without a language, a heading role
+without a level, an HTML page with a critical violation, two EPUBs with one
+identifier, an EPUB with an unused file, a PDF whose citation box is split)
+and must name the file, and the page where there is one.  Over the real book,
+Ace by DAISY and axe-core find nothing, and each edition's identifier is its
+own and never changes: it is compared with the one first published (two
+builds of one commit are byte-identical: test_release.py).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+import check_ace
+import check_artifacts
+import check_axe
+import edition_config
+from conftest import EDITIONS
+
+LANGS = list(EDITIONS)
+# The identifiers the editions were first published with: a reader's
+# library knows each book by it, so it must never change.
+IDENTIFIERS = {"es": "urn:uuid:8b9304e9-3e33-55ca-98ad-39980cf1af75",
+               "en": "urn:uuid:84b034b7-55a7-5884-97d9-d622c02608f9"}
+
+
+def rewrite_epub(source: Path, target: Path, edits: dict, extra: dict | None = None) -> Path:
+    """A copy of ``source`` with ``edits[name](bytes) -> bytes`` applied and
+    ``extra`` members added."""
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename in edits:
+                data = edits[item.filename](data)
+            dst.writestr(item, data)
+        for name, data in (extra or {}).items():
+            dst.writestr(name, data)
+    return target
+
+
+# Ace by DAISY (EPUB)
+# -------------------
+
+def test_ace_reports_a_page_without_language_and_a_heading_without_level(book, tmp_path):
+    def defects(data: bytes) -> bytes:
+        data = data.replace(b' lang="es" xml:lang="es"', b"", 1)
+        return data.replace(b"</h1>", b'</h1><p role="heading">Sin nivel</p>', 1)
+
+    bad = rewrite_epub(book / "mlops-handbook-es.epub", tmp_path / "bad.epub",
+                       {"ventajas.xhtml": defects})
+    problems = check_ace.check([bad])
+    assert any(p.startswith(f"{bad}/ventajas.xhtml: html-has-lang (serious)") for p in problems), problems
+    assert any(p.startswith(f"{bad}/ventajas.xhtml: aria-required-attr (critical)")
+               for p in problems), problems
+    assert all("/ventajas.xhtml:" in p for p in problems), problems
+
+
+def test_ace_finds_no_violation_in_either_edition(book):
+    assert check_ace.check([book / f"mlops-handbook-{lang}.epub" for lang in LANGS]) == []
+
+
+# axe-core (HTML)
+# ---------------
+
+def test_axe_reports_a_critical_violation_naming_the_page(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "bien.html").write_text(
+        '<!DOCTYPE html><html lang="es"><head><title>Bien</title></head>'
+        "<body><main><h1>Bien</h1><p>Texto.</p></main></body></html>", encoding="utf-8")
+    (site / "mal.html").write_text(
+        '<!DOCTYPE html><html lang="es"><head><title>Mal</title></head>'
+        '<body><main><h1>Mal</h1><div role="list"><div>No es un elemento de lista</div></div>'
+        "</main></body></html>", encoding="utf-8")
+    problems = check_axe.problems(check_axe.run(check_axe.pages([str(site)])))
+    assert problems, "axe-core found nothing"
+    assert all("mal.html: " in p for p in problems), problems
+    assert any("aria-required-children (critical)" in p and "[div[role=\"list\"]]" in p
+               for p in problems), problems
+
+
+def test_axe_finds_no_violation_on_any_page(book):
+    pages = check_axe.pages([str(book / "html")])
+    for lang in LANGS:
+        site = book / "html" / lang
+        for page in ("index.html", "search.html", "referencias.html"):
+            assert (site / page).as_uri() in pages
+        assert (site / "search.html").as_uri() + "?q=MLOps" in pages  # with results
+    assert (book / "html" / "index.html").as_uri() in pages  # the language chooser
+    assert check_axe.problems(check_axe.run(pages)) == []
+
+
+# The EPUB's identity and package
+# -------------------------------
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_each_edition_has_its_own_stable_identifier(book, lang):
+    epub = book / f"mlops-handbook-{lang}.epub"
+    assert check_artifacts.epub_identifier(epub) == IDENTIFIERS[lang]
+    assert edition_config.epub_identifier(lang) == IDENTIFIERS[lang]
+    with zipfile.ZipFile(epub) as archive:
+        ncx = archive.read("toc.ncx").decode()
+        opf = archive.read("content.opf").decode()
+        names = archive.namelist()
+    assert f'name="dtb:uid" content="{IDENTIFIERS[lang]}"' in ncx  # the NCX is kept
+    assert "unknown" not in opf
+    covers = [n for n in names if re.search(r"cover-\w+\.png$", n)]
+    assert covers == [f"_static/cover-{lang}.png"]
+    for unused in ("file.png", "minus.png", "plus.png", "copy-button.svg", "copybutton.css"):
+        assert f"_static/{unused}" not in names or unused == "file.png", unused
+
+
+def test_two_editions_with_one_identifier_are_reported(book, tmp_path):
+    es = book / "mlops-handbook-es.epub"
+    same = rewrite_epub(book / "mlops-handbook-en.epub", tmp_path / "mlops-handbook-en.epub", {
+        "content.opf": lambda d: d.replace(IDENTIFIERS["en"].encode(), IDENTIFIERS["es"].encode())})
+    problems = check_artifacts.distinct_identifiers([es, same])
+    assert problems == [f"{same}: dc:identifier {IDENTIFIERS['es']!r} is also {es}'s; "
+                        "a library would replace one edition with the other"]
+
+
+def test_epub_gate_reports_an_unused_file_and_what_kindle_rejects(book, tmp_path):
+    def opf(data: bytes) -> bytes:
+        data = data.replace(b"</manifest>", b'<item id="x" href="_static/unused.png" '
+                                            b'media-type="image/png"/></manifest>')
+        return data.replace(b"<dc:language>es</dc:language>", b"<dc:language>es</dc:language>"
+                                                             b"<dc:contributor>unknown</dc:contributor>")
+
+    def page(data: bytes) -> bytes:
+        data = data.replace(b'<?xml version="1.0" encoding="UTF-8"?>\n', b"")
+        data = data.replace(b"<body>", b'<body id="top">', 1)
+        return data.replace(b"</h1>", b'</h1><p><a href="ventajas.xhtml#top">arriba</a></p>', 1)
+
+    bad = rewrite_epub(book / "mlops-handbook-es.epub", tmp_path / "bad.epub",
+                       {"content.opf": opf, "ventajas.xhtml": page},
+                       {"_static/unused.png": b"\x89PNG"})
+    problems = check_artifacts.epub_text_and_problems(bad, "es")[1]
+    text = "\n".join(problems)
+    assert f"{bad}/_static/unused.png: in the package but used by no page" in text
+    assert f"{bad}/content.opf: dc:contributor is the placeholder 'unknown'" in text
+    assert f"{bad}/ventajas.xhtml:1: no XML declaration naming UTF-8" in text
+    assert re.search(rf"{re.escape(str(bad))}/ventajas.xhtml:\d+: link to the <body> id "
+                     r"ventajas.xhtml#top", text), text
+
+
+def test_epub_gate_reports_a_page_without_language_and_a_bad_comment(book, tmp_path):
+    def page(data: bytes) -> bytes:
+        data = data.replace(b' lang="es" xml:lang="es"', b"", 1)
+        return data.replace(b"</h1>", b"</h1><!-- uno -- dos -->", 1)
+
+    bad = rewrite_epub(book / "mlops-handbook-es.epub", tmp_path / "bad.epub",
+                       {"ventajas.xhtml": page, "glosario.xhtml": lambda d: d.replace(
+                           b' lang="es" xml:lang="es"', b"", 1)})
+    text = "\n".join(check_artifacts.epub_text_and_problems(bad, "es")[1])
+    assert f"{bad}/glosario.xhtml:4: <html> has no lang" in text
+    assert f"{bad}/glosario.xhtml:4: <html> has no xml:lang" in text
+    # XML forbids '--' in a comment: the page is not XML, which Kindle refuses.
+    assert re.search(rf"{re.escape(str(bad))}/ventajas.xhtml:\d+: not well-formed XML: .*[Cc]omment",
+                     text), text
+
+
+# The PDF's pages
+# ---------------
+
+SPLIT_BOX = r"""\documentclass[a4paper]{article}
+\pagestyle{plain}
+\begin{document}
+\section*{Cómo citar este capítulo}
+Equipo. (2026). Capítulo (capítulo 1). En Libro.
+\begin{verbatim}
+@inbook{libro-es-capitulo,
+  author = {{Equipo}},
+  title = {Libro},
+\end{verbatim}
+\newpage
+\begin{verbatim}
+  language = {spanish}
+}
+\end{verbatim}
+\end{document}
+"""
+
+
+@pytest.fixture(scope="module")
+def split_box_pdf(tmp_path_factory) -> Path:
+    if not shutil.which("xelatex"):
+        pytest.skip("xelatex is needed (make system-deps)")
+    folder = tmp_path_factory.mktemp("split-box")
+    (folder / "split.tex").write_text(SPLIT_BOX, encoding="utf-8")
+    proc = subprocess.run(["xelatex", "-interaction=nonstopmode", "-halt-on-error", "split.tex"],
+                          cwd=folder, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout[-2000:]
+    return folder / "split.pdf"
+
+
+def test_pdf_gate_reports_a_split_citation_box_and_its_stranded_tail(split_box_pdf):
+    problems = check_artifacts.pdf_layout_problems(PdfReader(split_box_pdf), split_box_pdf, set())
+    assert problems == [
+        f"{split_box_pdf}: page 1: the BibTeX entry '@inbook{{libro-es-capitulo,' does not end "
+        "on this page: a citation box split across pages",
+        f"{split_box_pdf}: page 2: holds only 2 line(s), the tail of the page before: "
+        "'language = {spanish} / }'",
+    ]
+
+
+def test_pdf_gate_reports_a_blank_page_with_a_running_head(tmp_path):
+    if not shutil.which("xelatex"):
+        pytest.skip("xelatex is needed (make system-deps)")
+    (tmp_path / "blank.tex").write_text(
+        "\\documentclass[a4paper]{article}\\pagestyle{headings}\\begin{document}\n"
+        "\\section{Uno}\\newpage\\markboth{Uno}{Uno}\\null\\newpage Fin.\\end{document}\n",
+        encoding="utf-8")
+    subprocess.run(["xelatex", "-interaction=nonstopmode", "blank.tex"], cwd=tmp_path,
+                   capture_output=True, check=True)
+    pdf = tmp_path / "blank.pdf"
+    problems = check_artifacts.pdf_layout_problems(PdfReader(pdf), pdf, set())
+    assert f"{pdf}: page 2: a blank page with a running head" in problems
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_split_box_stranded_tail_or_headed_blank_page_in_the_book(book, lang):
+    pdf = book / f"mlops-handbook-{lang}.pdf"
+    labels = check_artifacts._continuation_labels(Path(__file__).parent.parent / "_build" / lang / "latex")
+    assert check_artifacts.pdf_layout_problems(PdfReader(pdf), pdf, labels) == []

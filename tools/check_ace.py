@@ -1,0 +1,77 @@
+"""Check EPUBs with Ace by DAISY; fail on any violation, whatever its impact.
+
+Usage: python tools/check_ace.py FILE.epub...
+
+Ace (``@daisy/ace-cli``, pinned in package-lock.json) runs the EPUB
+accessibility checks that publishers and readers' organisations use: axe-core
+on every content document in Debian's Chromium, and its own checks of the
+package (metadata, navigation, page list).  Several EPUBs are checked side by
+side, one Ace each.  Each violation is printed as
+``book.epub/document.xhtml: rule (impact): what is wrong [element]``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import gate
+
+ROOT = Path(__file__).resolve().parent.parent
+ACE = ROOT / "node_modules" / ".bin" / "ace-cli"
+CHROMIUM = "/usr/bin/chromium"
+
+
+def start(epub: Path, outdir: Path) -> subprocess.Popen:
+    if not ACE.exists():
+        raise SystemExit(f"error: {ACE} not found: run `make setup` (npm ci installs Ace)")
+    env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": CHROMIUM, "PUPPETEER_SKIP_DOWNLOAD": "1"}
+    return subprocess.Popen([str(ACE), "--silent", "--force", "--outdir", str(outdir),
+                             str(epub.resolve())],
+                            env=env, cwd=outdir.parent, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def violations(epub: Path, report: dict) -> list[str]:
+    found = []
+    for document in report.get("assertions", []):
+        name = document["earl:testSubject"]["url"].lstrip("/")
+        for assertion in document.get("assertions", []):
+            if assertion["earl:result"]["earl:outcome"] != "fail":
+                continue
+            test, result = assertion["earl:test"], assertion["earl:result"]
+            where = " ".join(result.get("earl:pointer", {}).get("css", []))
+            what = (result.get("dct:description") or test.get("dct:description", "")).strip()
+            found.append(f"{epub}/{name}: {test['dct:title']} ({test['earl:impact']}): "
+                         f"{' '.join(what.split())}" + (f" [{where}]" if where else ""))
+    return found
+
+
+def check(epubs: list[Path]) -> list[str]:
+    problems = []
+    with tempfile.TemporaryDirectory(prefix="ace-") as tmp:
+        runs = [(epub, Path(tmp) / str(i)) for i, epub in enumerate(epubs)]
+        procs = [(epub, out, start(epub, out)) for epub, out in runs]
+        for epub, out, proc in procs:
+            output = proc.communicate()[0]
+            report_file = out / "report.json"
+            if not report_file.exists():
+                problems.append(f"{epub}: Ace by DAISY did not finish (exit {proc.returncode}): "
+                                + output.strip()[-2000:])
+                continue
+            problems += violations(epub, json.loads(report_file.read_text(encoding="utf-8")))
+    return problems
+
+
+def main(argv: list[str]) -> int:
+    if not argv:
+        return gate.usage(__doc__)
+    return gate.report(check([Path(a) for a in argv]), "Ace by DAISY violation(s)")
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
