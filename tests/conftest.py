@@ -56,6 +56,19 @@ def seed_links(heading: str) -> list[tuple[str, str]]:
     return links
 
 
+def numbered_chapters() -> list[str]:
+    """The documents of the numbered toctree of book/index.md, in order,
+    read with markdown-it (the parser MyST uses)."""
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt().parse((ROOT / "book" / "index.md").read_text(encoding="utf-8"))
+    for tok in tokens:
+        if tok.type == "fence" and tok.info.strip() == "{toctree}" and ":numbered:" in tok.content:
+            return [line.strip() for line in tok.content.splitlines()
+                    if line.strip() and not line.startswith(":")]
+    return []
+
+
 @pytest.fixture(scope="session")
 def book() -> Path:
     """The published artifacts of the real book (built if needed)."""

@@ -89,13 +89,13 @@ def test_epub_gate_reports_script_remote_resource_alt_and_metadata(book, tmp_pat
             zipfile.ZipFile(bad, "w") as dst:
         for item in src.infolist():
             data = src.read(item)
-            if item.filename == "ventajas.xhtml":
+            if item.filename == "por-que-es-importante.xhtml":
                 data = data.replace(b"</body>", b'<script>1</script><img src="https://example.org/x.png" alt=""/></body>')
             if item.filename.endswith(".opf"):
                 data = data.replace(b'property="schema:accessibilityHazard"', b'property="x"')
             dst.writestr(item, data)
     problems = "\n".join(check_artifacts.epub_text_and_problems(bad, "es")[1])
-    assert "ventajas.xhtml" in problems and "<script>" in problems
+    assert "por-que-es-importante.xhtml" in problems and "<script>" in problems
     assert "remote resource https://example.org/x.png" in problems
     assert "image without alt text" in problems
     assert "no schema:accessibilityHazard metadata" in problems
@@ -304,7 +304,7 @@ def test_a_clean_build_is_byte_identical_to_the_published_one(book, tmp_path):
 def test_checksums_are_withdrawn_before_anything_is_republished(book):
     """A build interrupted between two publications must not leave a
     SHA256SUMS that lists the previous artifacts."""
-    proc = subprocess.run(["make", "--dry-run", "dist", "--what-if=book/ventajas.md"],
+    proc = subprocess.run(["make", "--dry-run", "dist", "--what-if=book/por-que-es-importante.md"],
                           cwd=ROOT, capture_output=True, text=True)
     lines = proc.stdout.splitlines()
     first_publish = next(i for i, line in enumerate(lines) if "cp " in line and "dist/" in line)
