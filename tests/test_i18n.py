@@ -58,6 +58,13 @@ def test_sources_and_translations_are_spelled_right(pot_dir):
     assert spellcheck.main([str(pot_dir), str(LOCALES), *TRANSLATED]) == 0
 
 
+def test_spelling_names_the_line_of_an_unknown_word_after_a_line_without_words(tmp_path):
+    """A line with no words ("0", a table cell) does not shift the unknown
+    words of the lines after it."""
+    unknown = spellcheck.hunspell(["0", "hola mundo", "adiós xyzqw"], "es", tmp_path / "none.txt")
+    assert unknown == [[], [], ["xyzqw"]]
+
+
 def test_no_compiled_catalog_is_committed():
     tracked = subprocess.run(["git", "ls-files", "locales"], cwd=ROOT,
                              capture_output=True, text=True).stdout.split()
