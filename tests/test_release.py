@@ -329,3 +329,19 @@ def test_an_incremental_build_keeps_the_index_entries_of_unchanged_pages(fixture
     assert book.make("html", "JOBS=3").returncode == 0
     index = (book.dist / "html" / "es" / "searchindex.js").read_text(encoding="utf-8")
     assert ("entrada \\u00fanica 0" in index) is keep
+
+
+@pytest.mark.parametrize("fixed", [True, False], ids=["with search_index_entries", "stock"])
+def test_an_incremental_build_forgets_a_word_no_page_contains(fixture_book, fixed):
+    """Stock Sphinx keeps the removed word's key with no pages ("xyzzy": [])."""
+    book = fixture_book("minimal")
+    conf = book.src / "conf.py"
+    if fixed:
+        conf.write_text(conf.read_text() + "\nextensions.append('search_index_entries')\n")
+    book.edit("capitulo.md", "Otro párrafo.", "Otro párrafo con xyzzy.")
+    assert book.make("html").returncode == 0
+    assert '"xyzzy"' in (book.dist / "html" / "es" / "searchindex.js").read_text(encoding="utf-8")
+    book.edit("capitulo.md", "Otro párrafo con xyzzy.", "Otro párrafo.")
+    assert book.make("html").returncode == 0
+    index = (book.dist / "html" / "es" / "searchindex.js").read_text(encoding="utf-8")
+    assert ('"xyzzy"' in index) is not fixed
