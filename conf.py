@@ -226,7 +226,7 @@ latex_elements = {
 # Front, main and back matter of the printed book (see _ext/book_matter.py).
 book_matter = {
     "que-es-mlops": "mainmatter",
-    "glosario": "backmatter",
+    "lecturas-recomendadas": "backmatter",
 }
 
 # Options for EPUB output

@@ -73,6 +73,24 @@ def pytest_sessionstart(session) -> None:
         raise pytest.UsageError(f"make all failed:\n{proc.stdout}\n{proc.stderr}")
 
 
+def numbered_chapters() -> list[str]:
+    """The documents of the numbered toctree of book/index.md, in order,
+    read with MyST's parser (the chapter count is the book's, not a
+    constant)."""
+    from markdown_it.renderer import RendererHTML
+    from myst_parser.config.main import MdParserConfig
+    from myst_parser.parsers.mdit import create_md_parser
+
+    parser = create_md_parser(MdParserConfig(enable_extensions={"colon_fence"}), RendererHTML)
+    tokens = parser.parse((ROOT / "book" / "index.md").read_text(encoding="utf-8"))
+    for token in tokens:
+        if token.type in ("fence", "colon_fence") and token.info.startswith("{toctree}") \
+                and ":numbered:" in token.content:
+            return [line.strip() for line in token.content.splitlines()
+                    if line.strip() and not line.lstrip().startswith(":")]
+    raise AssertionError("book/index.md has no numbered toctree")
+
+
 @pytest.fixture(scope="session")
 def book() -> Path:
     """The published artifacts of the real book (built at session start)."""

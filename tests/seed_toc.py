@@ -10,7 +10,7 @@ the built book with the seed's heading text (emoji removed) as its title.
 SEED_TOC = {
     "#-qué-es-mlops": "cap-que-es-mlops",
     "#-por-qué-es-importante-mlops": "cap-por-que-es-importante",
-    "#-ventajas-de-mlops": "cap-ventajas",
+    "#-ventajas-de-mlops": "sec-ventajas",
     "#%EF%B8%8F-mlops-vs-devops": "cap-mlops-vs-devops",
     "#-principios-fundamentales-de-mlops": "cap-principios",
     "#-casos-de-uso-de-mlops": "cap-casos-de-uso",
@@ -31,4 +31,8 @@ SEED_TOC = {
 # Where the book words a seed heading differently on purpose.
 RETITLED = {
     "MLOps vs DevOps": "MLOps frente a DevOps",
+    # "implantación" is adopting MLOps; "implementación" is kept for building.
+    "Desafíos en la Implementación de MLOps": "Desafíos en la implantación de MLOps",
+    # "Mejores prácticas" is a calque of "best practices".
+    "Mejores Prácticas": "Buenas prácticas",
 }

@@ -27,17 +27,17 @@ CHAPTERS = {
     "acerca-de": "Acerca de este manual",
     "que-es-mlops": "¿Qué es MLOps?",
     "por-que-es-importante": "¿Por qué es importante MLOps?",
-    "ventajas": "Ventajas de MLOps",
     "mlops-vs-devops": "MLOps frente a DevOps",
     "principios": "Principios fundamentales de MLOps",
     "casos-de-uso": "Casos de uso de MLOps",
-    "desafios": "Desafíos en la implementación de MLOps",
+    "desafios": "Desafíos en la implantación de MLOps",
     "arquitecturas": "Arquitecturas de MLOps",
-    "mejores-practicas": "Mejores prácticas",
+    "mejores-practicas": "Buenas prácticas",
+    "lecturas-recomendadas": "Lecturas recomendadas",
     "glosario": "Glosario",
     "referencias": "Referencias",
 }
-NUMBERED = list(CHAPTERS)[1:10]
+NUMBERED = list(CHAPTERS)[1:9]
 MOJIBAKE = ("√", "Ã", "â€", "Â")
 
 
@@ -96,10 +96,10 @@ def test_html_search_and_navigation(book):
     assert (site / "search.html").is_file()
     index = (site / "searchindex.js").read_text(encoding="utf-8")
     assert "entrenamiento" in index  # Spanish words are indexed
-    page = soup(site / "ventajas.html")
+    page = soup(site / "por-que-es-importante.html")
     prev = page.find("a", class_="left-prev")
     nxt = page.find("a", class_="right-next")
-    assert prev is not None and prev["href"] == "por-que-es-importante.html"
+    assert prev is not None and prev["href"] == "que-es-mlops.html"
     assert nxt is not None and nxt["href"] == "mlops-vs-devops.html"
 
 

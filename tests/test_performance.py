@@ -53,7 +53,7 @@ def test_noop_make_does_no_sphinx_latex_or_diagram_work(book):
 
 @pytest.mark.real_tree
 def test_a_catalog_edit_rebuilds_only_its_language(book):
-    catalog = ROOT / "locales" / "en" / "LC_MESSAGES" / "ventajas.po"
+    catalog = ROOT / "locales" / "en" / "LC_MESSAGES" / "por-que-es-importante.po"
     sigs = {lang: ROOT / "_build" / "inputs" / f"{lang}.sig" for lang in ("es", "en")}
     saved = {lang: (path.read_bytes(), path.stat()) for lang, path in sigs.items()}
     stat = catalog.stat()

@@ -91,13 +91,13 @@ def test_epub_gate_reports_script_remote_resource_alt_and_metadata(book, tmp_pat
             zipfile.ZipFile(bad, "w") as dst:
         for item in src.infolist():
             data = src.read(item)
-            if item.filename == "ventajas.xhtml":
+            if item.filename == "por-que-es-importante.xhtml":
                 data = data.replace(b"</body>", b'<script>1</script><img src="https://example.org/x.png" alt=""/></body>')
             if item.filename.endswith(".opf"):
                 data = data.replace(b'property="schema:accessibilityHazard"', b'property="x"')
             dst.writestr(item, data)
     problems = "\n".join(check_artifacts.epub_text_and_problems(bad, "es")[1])
-    assert "ventajas.xhtml" in problems and "<script>" in problems
+    assert "por-que-es-importante.xhtml" in problems and "<script>" in problems
     assert "remote resource https://example.org/x.png" in problems
     assert "image without alt text" in problems
     assert "no schema:accessibilityHazard metadata" in problems
@@ -332,3 +332,19 @@ def test_an_incremental_build_keeps_the_index_entries_of_unchanged_pages(fixture
     assert book.make("html", "JOBS=3").returncode == 0
     index = (book.dist / "html" / "es" / "searchindex.js").read_text(encoding="utf-8")
     assert ("entrada \\u00fanica 0" in index) is keep
+
+
+@pytest.mark.parametrize("fixed", [True, False], ids=["with search_index_entries", "stock"])
+def test_an_incremental_build_forgets_a_word_no_page_contains(fixture_book, fixed):
+    """Stock Sphinx keeps the removed word's key with no pages ("xyzzy": [])."""
+    book = fixture_book("minimal")
+    conf = book.src / "conf.py"
+    if fixed:
+        conf.write_text(conf.read_text() + "\nextensions.append('search_index_entries')\n")
+    book.edit("capitulo.md", "Otro párrafo.", "Otro párrafo con xyzzy.")
+    assert book.make("html").returncode == 0
+    assert '"xyzzy"' in (book.dist / "html" / "es" / "searchindex.js").read_text(encoding="utf-8")
+    book.edit("capitulo.md", "Otro párrafo con xyzzy.", "Otro párrafo.")
+    assert book.make("html").returncode == 0
+    index = (book.dist / "html" / "es" / "searchindex.js").read_text(encoding="utf-8")
+    assert ('"xyzzy"' in index) is not fixed

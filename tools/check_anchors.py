@@ -58,7 +58,10 @@ def write(manifest: Path, site: Path) -> int:
         "about": "Public anchors of the handbook (document#id); see tools/check_anchors.py. "
                  "Regenerate with 'make anchors' after adding some; never remove "
                  "one: record renamed documents in 'moved'.",
-        "anchors": inventory_anchors(site),
+        # The anchors of a moved document stay listed: its redirect page
+        # must keep leading to them.
+        "anchors": sorted(set(inventory_anchors(site)) | {
+            a for a in old.get("anchors", []) if a.partition("#")[0] in old["moved"]}),
         "moved": old["moved"],
     }
     manifest.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

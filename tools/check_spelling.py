@@ -65,13 +65,17 @@ def hunspell(lines: list[str], lang: str, wordlist: Path) -> list[list[str]]:
     # "^" makes hunspell read each line as text, never as a command.
     stdin = "".join(f"^{line}\n" for line in lines)
     out = subprocess.run(cmd, input=stdin, capture_output=True, text=True, check=True).stdout
-    blocks = out.split("\n\n")
-    # The first line is hunspell's banner; then one block per input line.
-    blocks[0] = blocks[0].split("\n", 1)[1] if "\n" in blocks[0] else ""
-    result = []
-    for block in blocks[: len(lines)]:
-        result.append([ln.split()[1] for ln in block.splitlines() if ln[:1] in "&#"])
-    return result
+    # The first line is hunspell's banner; then, for each input line, one
+    # line per word and an empty line (only the empty line when the input
+    # has no words, such as "0").
+    result, current = [], []
+    for ln in out.splitlines()[1:]:
+        if not ln:
+            result.append(current)
+            current = []
+        elif ln[0] in "&#":
+            current.append(ln.split()[1])
+    return result[: len(lines)]
 
 
 def _check(items: list[tuple[str, str]], lang: str, wordlist: Path) -> list[str]:
