@@ -63,7 +63,10 @@ def visit_math(self, node: nodes.math) -> None:
 
 
 def visit_displaymath(self, node: nodes.math_block) -> None:
-    self.body.append(self.starttag(node, "div", CLASS="math"))
+    # A display wider than the screen scrolls sideways (overflow-x in the
+    # EPUB's constructs.css): focusable, so that a keyboard can scroll it
+    # (Ace's and axe's scrollable-region-focusable).
+    self.body.append(self.starttag(node, "div", CLASS="math", tabindex="0"))
     if node["number"]:
         number = get_node_equation_number(self, node)
         self.body.append(f'<span class="eqno">({number})')

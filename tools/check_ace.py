@@ -23,7 +23,8 @@ import gate
 
 ROOT = Path(__file__).resolve().parent.parent
 ACE = ROOT / "node_modules" / ".bin" / "ace-cli"
-CHROMIUM = "/usr/bin/chromium"
+# The browser the Makefile names (CHROMIUM=/path, e.g. on Read the Docs).
+CHROMIUM = os.environ.get("CHROMIUM") or "/usr/bin/chromium"
 
 
 def start(epub: Path, outdir: Path) -> subprocess.Popen:
