@@ -60,6 +60,7 @@ extensions = [
     "interface_words",
     "sidebar_nav",
     "search_index_entries",
+    "table_cell_sources",
     "sphinx_copybutton",
 ]
 
