@@ -10,6 +10,7 @@ real book uses.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -107,3 +108,14 @@ def pytest_collection_modifyitems(items) -> None:
     for item in items:
         if {"book", "pot_dir"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.book)
+
+
+def numbered_chapters() -> list[str]:
+    """The documents of the numbered toctree of book/index.md, in order: the
+    chapters that carry a number and end with "How to cite this chapter"."""
+    text = (ROOT / "book" / "index.md").read_text(encoding="utf-8")
+    for block in re.findall(r"^```\{toctree\}\n(.*?)^```", text, re.MULTILINE | re.DOTALL):
+        lines = block.splitlines()
+        if ":numbered:" in lines:
+            return [line.strip() for line in lines if line.strip() and not line.startswith(":")]
+    raise AssertionError("book/index.md has no numbered toctree")
