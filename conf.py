@@ -67,6 +67,7 @@ extensions = [
     "equation_refs",
     "image_alt",
     "construct_layout",
+    "table_cell_sources",
     "sphinx_copybutton",
 ]
 

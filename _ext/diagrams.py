@@ -216,6 +216,20 @@ class DiagramImages(SphinxPostTransform):
             node.replace_self(image)
 
 
+def drop_stale_images(app: Sphinx, exception: Exception | None) -> None:
+    """Remove from the HTML output the images of diagrams that no longer
+    exist.  Sphinx copies images into ``_images/`` but never deletes one, so
+    an incremental build after a diagram changed kept the old rendering next
+    to the new one (and a clean build of the same sources did not)."""
+    fmt = FORMAT_BY_BUILDER.get(app.builder.name)
+    if exception is not None or fmt not in ("svg",):
+        return
+    current = {path.name for path in getattr(app, "diagram_paths", {}).values()}
+    for image in (Path(app.outdir) / "_images").glob(f"mermaid-*.{fmt}"):
+        if image.name not in current:
+            image.unlink()
+
+
 def _png_width(path: Path) -> int:
     with open(path, "rb") as png:
         header = png.read(24)
@@ -236,5 +250,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-purge-doc", purge)
     app.connect("env-merge-info", merge)
     app.connect("env-updated", render_all)
+    app.connect("build-finished", drop_stale_images)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True,
             "env_version": 1}

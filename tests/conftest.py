@@ -10,6 +10,7 @@ real book uses.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass

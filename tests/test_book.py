@@ -20,7 +20,7 @@ from lxml import etree
 from pypdf import PdfReader
 from sphinx.util.inventory import InventoryFile
 
-from conftest import LANG, ROOT, SEED, SHARED_SEED, seed_links
+from conftest import LANG, ROOT, SEED, SHARED_SEED, numbered_chapters, seed_links
 from seed_toc import RETITLED, SEED_TOC
 
 CHAPTERS = {
@@ -32,12 +32,15 @@ CHAPTERS = {
     "casos-de-uso": "Casos de uso de MLOps",
     "desafios": "Desafíos en la implantación de MLOps",
     "arquitecturas": "Arquitecturas de MLOps",
+    "roles": "Roles y forma de trabajar",
+    "produccion": "Temas de producción",
+    "ia-responsable": "IA responsable y regulación",
     "mejores-practicas": "Buenas prácticas",
     "lecturas-recomendadas": "Lecturas recomendadas",
     "glosario": "Glosario",
     "referencias": "Referencias",
 }
-NUMBERED = list(CHAPTERS)[1:9]
+NUMBERED = numbered_chapters()
 MOJIBAKE = ("√", "Ã", "â€", "Â")
 
 

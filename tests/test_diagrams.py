@@ -176,3 +176,19 @@ def test_rendered_files_are_deterministic(tmp_path, monkeypatch):
     for fmt in diagram_renderer.FORMATS:
         assert outputs[0][fmt] == outputs[1][fmt], f"{fmt} differs between two renders"
     assert b"2026" in outputs[0]["pdf"]  # 1767225600 = 2026-01-01
+
+
+def test_a_changed_diagram_leaves_no_old_image_in_the_site(fixture_book):
+    """Sphinx never deletes from _images/; the diagrams extension does."""
+    book = fixture_book("diagrams")
+    assert book.make("html").returncode == 0
+    images = book.dist / "html" / "es" / "_images"
+    before = {p.name for p in images.glob("mermaid-*.svg")}
+    book.edit("ciclo.mmd", "e[Entrenar]", "e[Reentrenar]")
+    run = book.make("html")
+    assert run.returncode == 0, run.output
+    page = BeautifulSoup((book.dist / "html" / "es" / "index.html").read_text(encoding="utf-8"), "lxml")
+    shown = {Path(img["src"]).name for img in page.select("img.diagram")}
+    after = {p.name for p in images.glob("mermaid-*.svg")}
+    assert after == shown and len(shown) == 2
+    assert before - after  # the old rendering of ciclo.mmd is gone
