@@ -36,6 +36,8 @@ CHAPTERS = {
     "produccion": "Temas de producción",
     "ia-responsable": "IA responsable y regulación",
     "mejores-practicas": "Buenas prácticas",
+    "herramientas": "Herramientas y ecosistema",
+    "ejemplo-de-principio-a-fin": "Un ejemplo de principio a fin",
     "lecturas-recomendadas": "Lecturas recomendadas",
     "glosario": "Glosario",
     "referencias": "Referencias",

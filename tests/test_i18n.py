@@ -68,6 +68,15 @@ def test_spelling_names_the_line_of_an_unknown_word_after_a_line_without_words(t
     assert unknown == [[], [], ["xyzqw"]]
 
 
+def test_the_spell_check_reads_words_not_math():
+    formula = r"\mathrm{PSI} = \sum_{i=1}^{k} \left(a_i - r_i\right) \ln\frac{a_i}{r_i}"
+    assert spellcheck.prose(formula) == ""
+    assert spellcheck.prose("con $k$ intervalos, la ecuación {eq}`eq-psi` y {math}`a_i`") == \
+        "con intervalos, la ecuación y"
+    # A sentence that names a TeX command is still checked.
+    assert "frase" in spellcheck.prose(r"El comando \texttt aparece en esta frase")
+
+
 def test_no_compiled_catalog_is_committed():
     tracked = subprocess.run(["git", "ls-files", "locales"], cwd=ROOT,
                              capture_output=True, text=True).stdout.split()

@@ -32,13 +32,19 @@ import gate
 DICTIONARIES = {"es": "es_ES,es_MX", "en": "en_US"}
 
 ROLE = re.compile(r"\{([a-z]+(?::[a-z]+)?)\}`([^`]*)`")
+TEX_COMMAND = re.compile(r"\\[A-Za-z]+")
+# Two words of running text: what a display formula's message lacks.
+RUNNING_TEXT = re.compile(r"[^\W\d_]{3,}\s+[^\W\d_]{3,}")
 
 
 def prose(text: str) -> str:
-    """The words a reader sees, without markup, targets, keys or URLs."""
+    """The words a reader sees, without markup, targets, keys, URLs or math."""
+    if TEX_COMMAND.search(text) and not RUNNING_TEXT.search(TEX_COMMAND.sub(" ", text)):
+        return ""  # a display formula ({math} block), TeX not words
+    text = re.sub(r"\$\$.*?\$\$|\$[^$]+\$", " ", text, flags=re.S)  # inline math
     def role(match):
         name, body = match.groups()
-        if name in ("cite", "cite:p", "cite:t", "doc"):
+        if name in ("cite", "cite:p", "cite:t", "doc", "math", "eq"):
             return " "
         if name == "numref":
             return " "
