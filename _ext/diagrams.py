@@ -224,7 +224,7 @@ def drop_stale_images(app: Sphinx, exception: Exception | None) -> None:
     fmt = FORMAT_BY_BUILDER.get(app.builder.name)
     if exception is not None or fmt not in ("svg",):
         return
-    current = {path.name for path in getattr(app, "diagram_paths", {}).values()}
+    current = {path.name for path in RENDERED.get(app.env, (None, {}))[1].values()}
     for image in (Path(app.outdir) / "_images").glob(f"mermaid-*.{fmt}"):
         if image.name not in current:
             image.unlink()

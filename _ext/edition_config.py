@@ -39,6 +39,8 @@ def apply_edition(app: Sphinx, config: Config) -> None:
     config.html_theme_options = {**config.html_theme_options,
                                  "search_bar_text": ed["search_bar_text"]}
     config.numfig_format = {"figure": ed["figure_format"]}
+    if "listing_format" in ed:  # Sphinx's Spanish says "Lista", the text "listado"
+        config.numfig_format["code-block"] = ed["listing_format"]
     config.today_fmt = ed["today_fmt"]
     if config.citation_base_url:
         config.html_baseurl = edition_data.edition_url(config.citation_base_url, lang)

@@ -57,12 +57,12 @@ def test_ace_reports_a_page_without_language_and_a_heading_without_level(book, t
         return data.replace(b"</h1>", b'</h1><p role="heading">Sin nivel</p>', 1)
 
     bad = rewrite_epub(book / "mlops-handbook-es.epub", tmp_path / "bad.epub",
-                       {"ventajas.xhtml": defects})
+                       {"desafios.xhtml": defects})
     problems = check_ace.check([bad])
-    assert any(p.startswith(f"{bad}/ventajas.xhtml: html-has-lang (serious)") for p in problems), problems
-    assert any(p.startswith(f"{bad}/ventajas.xhtml: aria-required-attr (critical)")
+    assert any(p.startswith(f"{bad}/desafios.xhtml: html-has-lang (serious)") for p in problems), problems
+    assert any(p.startswith(f"{bad}/desafios.xhtml: aria-required-attr (critical)")
                for p in problems), problems
-    assert all("/ventajas.xhtml:" in p for p in problems), problems
+    assert all("/desafios.xhtml:" in p for p in problems), problems
 
 
 def test_ace_finds_no_violation_in_either_edition(book):
@@ -139,18 +139,18 @@ def test_epub_gate_reports_an_unused_file_and_what_kindle_rejects(book, tmp_path
     def page(data: bytes) -> bytes:
         data = data.replace(b'<?xml version="1.0" encoding="UTF-8"?>\n', b"")
         data = data.replace(b"<body>", b'<body id="top">', 1)
-        return data.replace(b"</h1>", b'</h1><p><a href="ventajas.xhtml#top">arriba</a></p>', 1)
+        return data.replace(b"</h1>", b'</h1><p><a href="desafios.xhtml#top">arriba</a></p>', 1)
 
     bad = rewrite_epub(book / "mlops-handbook-es.epub", tmp_path / "bad.epub",
-                       {"content.opf": opf, "ventajas.xhtml": page},
+                       {"content.opf": opf, "desafios.xhtml": page},
                        {"_static/unused.png": b"\x89PNG"})
     problems = check_artifacts.epub_text_and_problems(bad, "es")[1]
     text = "\n".join(problems)
     assert f"{bad}/_static/unused.png: in the package but used by no page" in text
     assert f"{bad}/content.opf: dc:contributor is the placeholder 'unknown'" in text
-    assert f"{bad}/ventajas.xhtml:1: no XML declaration naming UTF-8" in text
-    assert re.search(rf"{re.escape(str(bad))}/ventajas.xhtml:\d+: link to the <body> id "
-                     r"ventajas.xhtml#top", text), text
+    assert f"{bad}/desafios.xhtml:1: no XML declaration naming UTF-8" in text
+    assert re.search(rf"{re.escape(str(bad))}/desafios.xhtml:\d+: link to the <body> id "
+                     r"desafios.xhtml#top", text), text
 
 
 def test_epub_gate_reports_a_page_without_language_and_a_bad_comment(book, tmp_path):
@@ -159,13 +159,13 @@ def test_epub_gate_reports_a_page_without_language_and_a_bad_comment(book, tmp_p
         return data.replace(b"</h1>", b"</h1><!-- uno -- dos -->", 1)
 
     bad = rewrite_epub(book / "mlops-handbook-es.epub", tmp_path / "bad.epub",
-                       {"ventajas.xhtml": page, "glosario.xhtml": lambda d: d.replace(
+                       {"desafios.xhtml": page, "glosario.xhtml": lambda d: d.replace(
                            b' lang="es" xml:lang="es"', b"", 1)})
     text = "\n".join(check_artifacts.epub_text_and_problems(bad, "es")[1])
     assert f"{bad}/glosario.xhtml:4: <html> has no lang" in text
     assert f"{bad}/glosario.xhtml:4: <html> has no xml:lang" in text
     # XML forbids '--' in a comment: the page is not XML, which Kindle refuses.
-    assert re.search(rf"{re.escape(str(bad))}/ventajas.xhtml:\d+: not well-formed XML: .*[Cc]omment",
+    assert re.search(rf"{re.escape(str(bad))}/desafios.xhtml:\d+: not well-formed XML: .*[Cc]omment",
                      text), text
 
 
