@@ -157,6 +157,21 @@ def test_an_extension_that_raises_gives_one_line_with_the_file(fixture_book, cha
     assert "Traceback" in log.read_text(encoding="utf-8")
 
 
+def test_a_bibliography_that_cannot_be_parsed_is_named_with_its_line(fixture_book):
+    book = fixture_book("references")
+    bib = book.src / "refs.bib"
+    lines = bib.read_text(encoding="utf-8").splitlines(keepends=True)
+    broken = next(i for i, line in enumerate(lines) if line.lstrip().startswith("url"))
+    lines[broken] = "  url\n"  # a field without '= {...}'
+    bib.write_text("".join(lines), encoding="utf-8")
+    run = book.make("html")
+    assert run.returncode != 0
+    errors = [line for line in run.output.splitlines() if ": error: " in line]
+    assert len(errors) == 1, run.output
+    assert "refs.bib:" in errors[0] and "syntax error" in errors[0], run.output
+    assert not errors[0].startswith("conf.py"), run.output
+
+
 # Forgotten fences -----------------------------------------------------------
 
 @pytest.mark.parametrize("text, lines", [

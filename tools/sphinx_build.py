@@ -18,6 +18,7 @@ line is that of the innermost docutils node on the failing call stack.
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -64,6 +65,13 @@ def _shown(path: str) -> str:
 
 def locate(exc: BaseException) -> str:
     """``file:line`` (or ``file``, or ``conf.py``) for where ``exc`` happened."""
+    # An error that names its own file (a .bib that pybtex cannot parse while
+    # conf.py loads sphinxcontrib-bibtex, a Python SyntaxError) is that file's.
+    orig = getattr(exc, "orig_exc", None) or exc
+    filename = getattr(orig, "filename", None)
+    if isinstance(filename, (str, os.PathLike)) and str(filename):
+        lineno = getattr(orig, "lineno", None)
+        return f"{_shown(str(filename))}:{lineno}" if lineno else _shown(str(filename))
     line = source = None
     tb = exc.__traceback__
     frames = []
