@@ -9,6 +9,15 @@
 # through a temporary name, so a failed build never replaces a good artifact.
 
 SHELL        := /bin/bash
+# Every core by default (`make -j1` builds one step at a time): the builders
+# of the two editions, the LaTeX runs and the checkers run side by side.
+# Each step prints its log lines when it ends (-O), so the lines of two steps
+# never interleave; recipe lines marked `+` (the test suite, the live preview, the benchmark,
+# the clean room) print as they go.
+ifeq ($(filter -j%,$(MAKEFLAGS)),)
+MAKEFLAGS    += -j$(shell nproc)
+endif
+MAKEFLAGS    += --output-sync=target
 .SHELLFLAGS  := -eu -o pipefail -c
 .DEFAULT_GOAL := all
 .DELETE_ON_ERROR:
@@ -345,7 +354,7 @@ i18n-check: gettext
 
 .PHONY: serve
 serve: setup
-	$(BIN)/sphinx-autobuild -c $(CONFDIR) -D language=$(BOOK_LANG) \
+	+$(BIN)/sphinx-autobuild -c $(CONFDIR) -D language=$(BOOK_LANG) \
 	  -d $(BUILDDIR)/$(BOOK_LANG)/doctrees/serve $(SOURCEDIR) $(BUILDDIR)/$(BOOK_LANG)/serve
 
 .PHONY: covers
@@ -387,13 +396,13 @@ anchors: $(DISTDIR)/html/es/index.html
 # release gates, checksums), so it needs the book built, not checked.
 .PHONY: test
 test: all
-	$(Q)HANDBOOK_BUILT=1 $(BIN)/python -m pytest $(PYTESTOPTS)
+	+$(Q)HANDBOOK_BUILT=1 $(BIN)/python -m pytest $(PYTESTOPTS)
 
 # Benchmark: cold, no-op and incremental builds, stages, diagrams, scaling
 # (writes _build/bench/bench.md and bench.json; takes a while).
 .PHONY: bench
 bench: setup
-	$(TOOL) tools/bench.py $(BENCHOPTS)
+	+$(TOOL) tools/bench.py $(BENCHOPTS)
 
 # The README's two commands in a new Debian root made from Debian's packages
 # (mmdebstrap), with nothing of this machine but its network trust settings.
@@ -401,7 +410,7 @@ SUITE   ?= bookworm
 VARIANT ?= plain
 .PHONY: clean-room
 clean-room:
-	$(Q)$(PYTHON) tools/clean_room.py --suite $(SUITE) --variant $(VARIANT)
+	+$(Q)$(PYTHON) tools/clean_room.py --suite $(SUITE) --variant $(VARIANT)
 
 .PHONY: clean
 clean:

@@ -1,16 +1,21 @@
-"""Render Mermaid diagrams in one browser, through a content-addressed cache.
+"""Render Mermaid diagrams once, in one browser page, through a content-addressed cache.
 
 The stock sphinxcontrib-mermaid starts one Chromium per diagram and renders
-again for every builder and language.  Here every diagram that a build needs
-goes to one Node process (``mermaid_batch.mjs``) that launches Chromium once,
-and each output lands in a cache folder under a name derived from everything
-that decides its bytes: the diagram source, the Mermaid configuration, the
-output format, and the versions of mermaid-cli, mermaid and Chromium.  Every
-builder and language shares the cache, so a diagram is rendered once per
-format and never again until one of those inputs changes.
+again for every builder, format and language.  Here every diagram that a
+build needs is rendered to SVG by one Node process (``mermaid_batch.mjs``)
+that loads Mermaid once in one Chromium page and calls ``mermaid.render``
+for each diagram.  The PDF (for LaTeX) and the PNG (for EPUB) are derived
+from that SVG without a browser, by ``rsvg-convert`` (librsvg): vector
+output with its fonts embedded in the PDF, the same bytes for the same SVG.
 
-Outputs are made deterministic here: PDF dates come from SOURCE_DATE_EPOCH,
-and the SVG gets a fixed size and loses what an ``<img>`` cannot use.
+Each file lands in a cache folder under a name derived from everything
+that decides its bytes: the diagram source, the Mermaid configuration, the
+format, and the versions of Mermaid and Chromium (and, for a derived file,
+of librsvg and the PNG scale).  Every builder and language shares the
+cache, so a diagram is rendered once, whatever the number of builders that
+need it, and never again until one of those inputs changes.  Builds that
+run side by side (``make -j``) take turns to render, so none renders what
+the other has just rendered.
 
 This module knows nothing about Sphinx; ``diagrams.py`` is the extension,
 and ``tools/bench.py`` drives it directly.
@@ -18,9 +23,11 @@ and ``tools/bench.py`` drives it directly.
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
+import fcntl
+import functools
 import hashlib
-import io
 import json
 import os
 import re
@@ -32,11 +39,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE_SCRIPT = Path(__file__).with_name("mermaid_batch.mjs")
-MERMAID_CLI = ROOT / "node_modules" / "@mermaid-js" / "mermaid-cli" / "package.json"
 MERMAID = ROOT / "node_modules" / "mermaid" / "package.json"
+RSVG = "rsvg-convert"
 
 #: The SVG, PDF and PNG of a diagram, for the HTML, LaTeX and EPUB builders.
 FORMATS = ("svg", "pdf", "png")
+BACKGROUND = "white"
 
 
 class RenderError(Exception):
@@ -64,10 +72,6 @@ class Settings:
     chromium: str = "/usr/bin/chromium"
     mermaid_config: dict = dataclasses.field(default_factory=dict)
     png_scale: int = 3
-    # Pages rendered at once: 2 renders 8 SVGs in 5.1 s instead of 6.5 s on
-    # two cores.  PNGs go one at a time: screenshots of background tabs stall
-    # for minutes in headless Chromium 156.
-    concurrency: int = 2
     # Progress of a render (worth seeing even in a quiet build), and the
     # one-line summary when everything was cached.
     log: callable = lambda line: print(line, file=sys.stderr, flush=True)
@@ -79,37 +83,45 @@ def _package_version(path: Path) -> str:
         return json.loads(path.read_text(encoding="utf-8"))["version"]
     except (OSError, ValueError, KeyError):
         raise RenderError(
-            f"Mermaid CLI not installed ({path.relative_to(ROOT)} missing): "
+            f"Mermaid not installed ({path.relative_to(ROOT)} missing): "
             "run 'make setup' (npm ci) first"
         ) from None
 
 
-def _chromium_version(chromium: str) -> str:
-    if not shutil.which(chromium):
+@functools.cache
+def _version(name: str, program: str, package: str) -> str:
+    """``program --version``, asked once per process."""
+    if not shutil.which(program):
         raise RenderError(
-            f"Chromium not found at {chromium}: install the Debian package "
-            "'chromium' ('make system-deps' does it)"
+            f"{name} not found at {program}: install the Debian package '{package}' "
+            "('make system-deps' does it)"
         )
     try:
-        out = subprocess.run([chromium, "--version"], capture_output=True,
+        out = subprocess.run([program, "--version"], capture_output=True,
                              text=True, timeout=60, check=True).stdout
     except (OSError, subprocess.SubprocessError) as err:
         raise RenderError(
-            f"Chromium at {chromium} does not run ({err}): reinstall the "
-            "Debian package 'chromium'"
+            f"{name} at {program} does not run ({err}): reinstall the Debian "
+            f"package '{package}'"
         ) from None
     return out.strip()
 
 
 def renderer_identity(settings: Settings) -> dict:
-    """Everything besides the source that decides a rendered file's bytes."""
+    """Everything besides the source that decides a rendered SVG's bytes."""
     return {
-        "mermaid-cli": _package_version(MERMAID_CLI),
         "mermaid": _package_version(MERMAID),
-        "chromium": _chromium_version(settings.chromium),
+        "chromium": _version("Chromium", settings.chromium, "chromium"),
         "config": settings.mermaid_config,
-        "png_scale": settings.png_scale,
     }
+
+
+def converter_identity(fmt: str, settings: Settings) -> dict:
+    """What besides the SVG decides the bytes of a PDF or PNG made from it."""
+    identity = {"rsvg-convert": _version("rsvg-convert", RSVG, "librsvg2-bin")}
+    if fmt == "png":
+        identity["png_scale"] = settings.png_scale
+    return identity
 
 
 def cache_path(diagram: Diagram, fmt: str, identity: dict, settings: Settings) -> Path:
@@ -119,54 +131,64 @@ def cache_path(diagram: Diagram, fmt: str, identity: dict, settings: Settings) -
     return settings.cache_dir / f"mermaid-{digest}.{fmt}"
 
 
-def _node_options(settings: Settings) -> dict:
-    return {
-        "backgroundColor": "white",
-        "pdfFit": True,
-        "mermaidConfig": settings.mermaid_config,
-    }
-
-
 def render(jobs: list[tuple[Diagram, str]], settings: Settings, *, label: str = "") -> dict:
     """Make sure every (diagram, format) in ``jobs`` is in the cache.
 
-    Returns ``{(diagram, fmt): path}``.  Missing outputs are rendered in one
-    browser; progress goes to ``settings.log``.  Raises RenderError naming
-    each failing diagram's file and line with Mermaid's own message.
+    Returns ``{(diagram, fmt): path}``.  Missing SVGs are rendered in one
+    browser page, missing PDFs and PNGs derived from them; progress goes to
+    ``settings.log``.  Raises RenderError naming each failing diagram's file
+    and line with Mermaid's own message.
     """
     identity = renderer_identity(settings)
     settings.cache_dir.mkdir(parents=True, exist_ok=True)
-    paths, todo = {}, {}
-    for diagram, fmt in jobs:
-        path = cache_path(diagram, fmt, identity, settings)
-        paths[(diagram, fmt)] = path
-        if not path.exists():
-            todo.setdefault(path.name, (diagram, fmt, path))
-    total = len(paths)
-    cached = total - len(todo)
     prefix = f"diagrams{f' [{label}]' if label else ''}"
-    if not todo:
-        settings.info(f"{prefix}: {total} of {total} cached, 0 rendered")
+    paths, svgs = {}, {}
+    for diagram, fmt in jobs:
+        svg = cache_path(diagram, "svg", identity, settings)
+        svgs[diagram] = svg
+        paths[(diagram, fmt)] = svg if fmt == "svg" else cache_path(
+            diagram, fmt, {**identity, **converter_identity(fmt, settings)}, settings)
+    missing = {key: path for key, path in paths.items() if not path.exists()}
+    if not missing:
+        settings.info(f"{prefix}: {len(paths)} of {len(paths)} cached, 0 rendered")
         return paths
 
-    settings.log(f"{prefix}: {cached} of {total} cached, rendering {len(todo)} "
-                 f"with one Chromium")
+    wanted = {d: svgs[d] for d, _ in missing}
+    if any(not svg.exists() for svg in wanted.values()):
+        # One build renders at a time: a build that waited finds cached
+        # what the other one rendered.
+        with open(settings.cache_dir / "render.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            _render_svgs({d: svg for d, svg in wanted.items() if not svg.exists()},
+                         settings, prefix)
+    derived = {key: path for key, path in missing.items() if key[1] != "svg"}
+    if derived:
+        start = time.monotonic()
+        _derive_all(derived, svgs, settings.png_scale)
+        kinds = " and ".join(sorted({f.upper() + "s" for _, f in derived}))
+        settings.log(f"{prefix}: {len(derived)} {kinds} from the SVGs (rsvg-convert, "
+                     f"{time.monotonic() - start:.1f} s)")
+    return paths
+
+
+def _render_svgs(todo: dict[Diagram, Path], settings: Settings, prefix: str) -> None:
+    """Render each diagram of ``todo`` to its SVG path, in one page."""
+    if not todo:
+        return
+    settings.log(f"{prefix}: rendering {len(todo)} SVG{'s' * (len(todo) > 1)} "
+                 "in one Chromium page")
+    by_key = {path.name: (diagram, path) for diagram, path in todo.items()}
     request = {
         "chromium": settings.chromium,
         # Chromium refuses to sandbox as root; Read the Docs builds in a
         # container without the user namespaces its sandbox needs.
         "noSandbox": os.geteuid() == 0 or os.environ.get("READTHEDOCS") == "True",
-        "concurrency": 1 if any(fmt == "png" for _, fmt, _ in todo.values())
-                       else settings.concurrency,
-        "scale": settings.png_scale,
-        "options": _node_options(settings),
-        "jobs": [
-            {"key": key, "code": diagram.code, "format": fmt,
-             "out": str(path.with_name(f"{path.name}.{os.getpid()}.raw"))}
-            for key, (diagram, fmt, path) in todo.items()
-        ],
+        "mermaidConfig": settings.mermaid_config,
+        "backgroundColor": BACKGROUND,
+        "jobs": [{"key": key, "code": diagram.code, "out": str(_raw(path))}
+                 for key, (diagram, path) in by_key.items()],
     }
-    errors, done = [], 0
+    errors = []
     start = time.monotonic()
     # The request goes through a file: hundreds of diagrams overflow a pipe
     # that Node reads synchronously.
@@ -179,7 +201,7 @@ def render(jobs: list[tuple[Diagram, str]], settings: Settings, *, label: str = 
     except FileNotFoundError:
         request_file.unlink()
         raise RenderError("node not found: install Node.js 20 or newer") from None
-    for line in proc.stdout:
+    for done, line in enumerate(proc.stdout, start=1):
         result = json.loads(line)
         if "fatal" in result:
             raise RenderError(
@@ -188,15 +210,13 @@ def render(jobs: list[tuple[Diagram, str]], settings: Settings, *, label: str = 
                 "Install or repair the Debian package 'chromium' "
                 "('make system-deps')."
             )
-        diagram, fmt, path = todo[result["key"]]
-        done += 1
+        diagram, path = by_key[result["key"]]
         where = f"{diagram.source}:{diagram.line}"
         if result["ok"]:
-            raw = path.with_name(f"{path.name}.{os.getpid()}.raw")
-            _finish(raw, path, fmt)
+            _publish(path, _clean_svg(_raw(path).read_bytes()))
+            _raw(path).unlink()
             if os.environ.get("V") == "1":  # one line a diagram in `make V=1`
-                settings.log(f"{prefix}: [{cached + done}/{total}] rendered {fmt} "
-                             f"of {where}")
+                settings.log(f"{prefix}: [{done}/{len(todo)}] rendered {where}")
             _record(settings.cache_dir, path, where)
         else:
             errors.append(_syntax_error(diagram, result["error"]))
@@ -208,7 +228,10 @@ def render(jobs: list[tuple[Diagram, str]], settings: Settings, *, label: str = 
     if proc.returncode != 0:
         raise RenderError(f"Mermaid renderer failed (exit {proc.returncode}):\n{stderr}")
     settings.log(f"{prefix}: rendered {len(todo)} in {time.monotonic() - start:.1f} s")
-    return paths
+
+
+def _raw(path: Path) -> Path:
+    return path.with_name(f"{path.name}.{os.getpid()}.raw")
 
 
 def _record(cache_dir: Path, path: Path, where: str) -> None:
@@ -221,7 +244,7 @@ def _syntax_error(diagram: Diagram, message: str) -> tuple[str, int, str]:
     """``(file, line, message)`` with the line inside the source file."""
     lines = message.splitlines()
     # Drop the stack frames that point into the browser bundle.
-    lines = [ln for ln in lines if "mermaid-cli-intercept" not in ln] or lines
+    lines = [ln for ln in lines if not ln.lstrip().startswith("at ")] or lines
     line = diagram.line
     if match := re.search(r"on line (\d+)", lines[0]):
         # Mermaid counts past the end for an unclosed bracket.
@@ -231,36 +254,42 @@ def _syntax_error(diagram: Diagram, message: str) -> tuple[str, int, str]:
     return diagram.source, line, f"Mermaid syntax error: {body}"
 
 
-def _finish(raw: Path, path: Path, fmt: str) -> None:
-    """Normalise the renderer's output and move it to its cache name."""
-    data = raw.read_bytes()
-    if fmt == "pdf":
-        data = _deterministic_pdf(data)
-    elif fmt == "svg":
-        data = _clean_svg(data)
-    # Two builds (make -j) may render the same diagram: own temporary names.
+def _derive_all(derived: dict[tuple[Diagram, str], Path], svgs: dict[Diagram, Path],
+                png_scale: int) -> None:
+    """Convert the SVGs to PDF or PNG, one rsvg-convert per file, side by side."""
+    workers = max(1, len(os.sched_getaffinity(0)))
+    with concurrent.futures.ThreadPoolExecutor(workers) as pool:
+        for future in [pool.submit(_derive, svgs[d], fmt, path, png_scale)
+                       for (d, fmt), path in derived.items()]:
+            future.result()
+
+
+def _derive(svg: Path, fmt: str, path: Path, png_scale: int) -> None:
+    """``path``: the PDF or PNG of ``svg``, made by rsvg-convert.
+
+    Mermaid separates the words of a label by leading spaces in ``<tspan>``s,
+    which SVG's default white-space handling lets a renderer drop (librsvg
+    does); the converted copy keeps them (``xml:space="preserve"``: the text
+    has no other spaces).  The PDF's date is SOURCE_DATE_EPOCH's.
+    """
+    text = svg.read_bytes().replace(b"<svg ", b'<svg xml:space="preserve" ', 1)
+    args = ["--format", fmt, "--background-color", BACKGROUND]
+    if fmt == "png":
+        args += ["--zoom", str(png_scale)]
+    env = {**os.environ, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "0")}
+    proc = subprocess.run([RSVG, *args], input=text, capture_output=True, env=env, check=False)
+    if proc.returncode != 0 or not proc.stdout:
+        raise RenderError(f"rsvg-convert could not convert {svg} to {fmt.upper()}: "
+                          f"{proc.stderr.decode(errors='replace').strip()}")
+    _publish(path, proc.stdout)
+
+
+def _publish(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary name: two builds (make
+    -j) may write the same file, and a reader never sees half of it."""
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)
-    raw.unlink()
-
-
-def _deterministic_pdf(data: bytes) -> bytes:
-    """Chromium stamps the PDF with the current date; use SOURCE_DATE_EPOCH."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import ArrayObject, ByteStringObject
-
-    epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "0"))
-    stamp = time.strftime("D:%Y%m%d%H%M%S+00'00'", time.gmtime(epoch))
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
-    writer.add_metadata({"/CreationDate": stamp, "/ModDate": stamp,
-                         "/Creator": "Mermaid", "/Producer": "Chromium (Skia/PDF)"})
-    # The trailer ID is derived from the content, not from the clock.
-    ident = ByteStringObject(hashlib.md5(data.split(b"/CreationDate")[0]).digest())
-    writer._ID = ArrayObject([ident, ident])
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def _clean_svg(data: bytes) -> bytes:
@@ -275,5 +304,5 @@ def _clean_svg(data: bytes) -> bytes:
     root.set("height", f"{height:.2f}")
     # "max-width" only makes sense inline; the background stays white so the
     # diagram reads on a dark page too.
-    root.set("style", "background-color: white;")
+    root.set("style", f"background-color: {BACKGROUND};")
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")

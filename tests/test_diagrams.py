@@ -108,29 +108,44 @@ def renders(book) -> list[str]:
     return log.read_text().splitlines() if log.exists() else []
 
 
-def test_each_diagram_renders_once_per_format_and_never_again(fixture_book, capfd):
+def test_each_diagram_renders_once_and_never_again(fixture_book, capfd):
+    """One render per diagram and language: the HTML takes the SVG, the
+    EPUB's PNG and the PDF's PDF are made from it without a browser."""
     book = fixture_book("diagrams")
-    for builder in ("html", "epub"):
+    for builder, message in (("html", "rendering 2 SVGs in one Chromium page"),
+                             ("epub", "2 PNGs from the SVGs (rsvg-convert"),
+                             ("latex", "2 PDFs from the SVGs (rsvg-convert")):
         run = book.sphinx(builder)
         assert run.returncode == 0, run.output
-        assert "rendering 2 with one Chromium" in capfd.readouterr().err
-    assert len(renders(book)) == 4  # 2 diagrams x (SVG, PNG)
+        assert message in capfd.readouterr().err
+    assert len(renders(book)) == 2
     page = (book.build / "sphinx" / "html" / "index.html").read_text(encoding="utf-8")
     assert page.count('class="diagram"') == 2
 
-    # Outputs gone, cache kept: a rebuild renders nothing.
+    # Outputs gone, cache kept: a rebuild renders and converts nothing.
     shutil.rmtree(book.build / "sphinx")
-    for builder in ("html", "epub"):
+    for builder in ("html", "epub", "latex"):
         assert book.sphinx(builder).returncode == 0
-    assert len(renders(book)) == 4
+    assert "rsvg-convert" not in capfd.readouterr().err
+    assert len(renders(book)) == 2
 
     # The English edition reuses the inline diagram and renders the
     # translated file diagram (ciclo.en.mmd) only.
     shutil.rmtree(book.build / "sphinx")
     run = book.sphinx("html", language="en")
     assert run.returncode == 0, run.output
-    assert len(renders(book)) == 5
+    assert len(renders(book)) == 3
     assert "ciclo.en.mmd" in renders(book)[-1]
+
+
+def test_builds_side_by_side_render_each_diagram_once(fixture_book):
+    """make -j3 runs the three builders of an edition at once; the one that
+    renders first makes the others wait and find the SVGs cached."""
+    book = fixture_book("diagrams")
+    run = book.make("-j3", "html", "latex", "epub")
+    assert run.returncode == 0, run.output
+    assert sorted(Path(line.split()[1]).name for line in renders(book)) == ["ciclo.mmd:1", "index.md:10"]
+    assert run.output.count("rendering") == 1, run.output
 
 
 @pytest.mark.parametrize("name, old, new, where, line_in_diagram", [
