@@ -2,7 +2,9 @@
 
 Timings live in the benchmark (tools/bench.py, `make bench`); here only the
 properties that make the pipeline fast and parallel: every local extension
-declares itself parallel-safe, a no-op make does no work, an edit to one
+declares itself parallel-safe, a no-op make does no work, plain make runs
+steps side by side (the EPUB checkers too) with the same bytes as make -j1,
+the release gates parse each artifact once, an edit to one
 language's catalog rebuilds only that language, and the sidebar written in
 linear time (_ext/sidebar_nav.py) is the theme's sidebar, page for page.
 """
@@ -13,6 +15,7 @@ import importlib
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -130,3 +133,70 @@ def test_sphinx_writes_with_every_core():
     assert proc.returncode == 0, proc.stderr
     line = next(l for l in proc.stdout.splitlines() if "sphinx_build.py" in l and "-b html" in l)
     assert f" -j {len(os.sched_getaffinity(0)) + 1} " in line, line  # nproc
+
+
+def test_make_runs_on_every_core_unless_told_otherwise():
+    """Plain make runs steps side by side (-j<cores>); `make -j1` keeps one
+    at a time; both print each step's lines together (-O)."""
+    def flags(*args):
+        proc = subprocess.run(["make", "--no-print-directory", *args, "-p", "-q", "help"],
+                              cwd=ROOT, capture_output=True, text=True, env=MAKE_ENV)
+        return next(l for l in proc.stdout.splitlines() if l.startswith("MAKEFLAGS"))
+
+    assert f"-j{len(os.sched_getaffinity(0))}" in flags()
+    assert "--output-sync=target" in flags() or " -O" in flags()
+    one = flags("-j1")
+    assert f"-j{len(os.sched_getaffinity(0))}" not in one.replace("-j1", ""), one
+
+
+def test_the_epub_checkers_are_steps_that_can_run_side_by_side():
+    proc = subprocess.run(["make", "--dry-run", "--always-make", "-j1",
+                           "dist/mlops-handbook-es.epub"], cwd=ROOT, capture_output=True,
+                          text=True, env=MAKE_ENV)
+    assert proc.returncode == 0, proc.stderr
+    database = subprocess.run(["make", "-p", "-q", "dist/mlops-handbook-es.epub"], cwd=ROOT,
+                              capture_output=True, text=True, env=MAKE_ENV).stdout
+    rule = next(l for l in database.splitlines()
+                if l.startswith("dist/mlops-handbook-es.epub:"))
+    # Two prerequisites of the publishing step, not two commands in it.
+    assert "_build/es/epubcheck.ok" in rule and "_build/es/ace.ok" in rule, rule
+
+
+def test_release_gates_parse_an_artifact_once(tmp_path):
+    """`check_artifacts.py all` takes what the per-format gate read from the
+    built file, only while the published file is that same file."""
+    import check_artifacts
+
+    built, published = tmp_path / "built.pdf", tmp_path / "published.pdf"
+    built.write_bytes(b"%PDF one")
+    check_artifacts.save_reading(built, {"text": "Capítulo uno"})
+    published.write_bytes(built.read_bytes())
+    assert check_artifacts.load_reading(built, published)["text"] == "Capítulo uno"
+    published.write_bytes(b"%PDF two")
+    assert check_artifacts.load_reading(built, published) is None
+
+
+def test_the_real_books_gates_read_each_artifact_once(book):
+    import check_artifacts
+
+    for lang in ("es", "en"):
+        for built, published in (("latex/mlops-handbook.pdf", f"mlops-handbook-{lang}.pdf"),
+                                 ("epub/mlops-handbook.epub", f"mlops-handbook-{lang}.epub")):
+            assert check_artifacts.load_reading(ROOT / "_build" / lang / built,
+                                                book / published), (lang, built)
+
+
+def test_make_j1_and_the_default_build_the_same_bytes(tmp_path):
+    """Steps side by side change the time a build takes, not what it makes."""
+    outputs = []
+    for jobs in ("-j1", None):
+        book = FixtureBook("diagrams", tmp_path / (jobs or "default"))
+        run = book.make(*filter(None, [jobs]), "html", "latex", "epub")
+        assert run.returncode == 0, run.output
+        outputs.append({p.relative_to(book.dist): p.read_bytes()
+                        for p in book.dist.rglob("*") if p.is_file()})
+        outputs[-1].update({Path("latex") / p.name: p.read_bytes()
+                            for p in (book.build / "es" / "latex").glob("*.tex")})
+    assert outputs[0].keys() == outputs[1].keys()
+    differ = [str(name) for name in outputs[0] if outputs[0][name] != outputs[1][name]]
+    assert not differ, differ

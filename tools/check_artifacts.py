@@ -9,7 +9,10 @@ Usage: python tools/check_artifacts.py all DIST_DIR BUILD_DIR LANG...
 the site ``DIST_DIR/html/<lang>/`` and the LaTeX log in
 ``BUILD_DIR/<lang>/latex/``; ``pdf``, ``epub`` and ``html`` gate one freshly
 built artifact before the Makefile publishes it (the PDF's LaTeX log and
-sources are next to it).  Real parsers (pypdf, lxml, zipfile) throughout;
+sources are next to it).  Each artifact is parsed once: the ``pdf`` and
+``epub`` gates save what they read (``<file>.gates.json``: text, metadata)
+beside the built file, and ``all`` parses a published file again only when
+it is not, byte for byte, the file they read.  Real parsers (pypdf, lxml, zipfile) throughout;
 every problem is printed, and the exit status is 1 if there is any.
 EPUBCheck and the internal link check run separately (check_epub.py,
 check_links.py).
@@ -35,6 +38,8 @@ check_links.py).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import posixpath
 import re
 import sys
@@ -210,19 +215,25 @@ def distinct_identifiers(epubs: list[Path]) -> list[str]:
 # PDF
 # ---
 
+def metadata_problems(path: Path, title, author, expected: dict | None) -> list[str]:
+    """The PDF's title and author: the edition's (``expected``), or, when
+    None, any as long as there is one."""
+    problems = []
+    for key, value, field in (("title", title, "project"), ("author", author, "author")):
+        want = expected[field] if expected else None
+        if not value or (want and value != want):
+            problems.append(f"{path}: {key} {value!r}"
+                            + (f", expected {want!r}" if want else ", expected one"))
+    return problems
+
+
 def pdf_text_and_problems(path: Path, lang: str, log: Path, chapters: int,
-                          expected: dict) -> tuple[str, list[str]]:
+                          expected: dict | None) -> tuple[str, list[str]]:
     from pypdf import PdfReader
 
-    problems = []
     reader = PdfReader(path)
     meta = reader.metadata or {}
-    # expected: the edition's metadata, or None for "any, but present".
-    for key, field in (("/Title", "project"), ("/Author", "author")):
-        want = expected[field] if expected else None
-        if not meta.get(key) or (want and meta.get(key) != want):
-            problems.append(f"{path}: {key[1:].lower()} {meta.get(key)!r}"
-                            + (f", expected {want!r}" if want else ", expected one"))
+    problems = metadata_problems(path, meta.get("/Title"), meta.get("/Author"), expected)
     if not str(reader.trailer["/Root"].get("/Lang", "")).startswith(lang):
         problems.append(f"{path}: document language is not {lang!r}")
     fonts, names = set(), set(reader.named_destinations)
@@ -266,6 +277,31 @@ def pdf_text_and_problems(path: Path, lang: str, log: Path, chapters: int,
     else:
         problems.append(f"{log}: LaTeX log not found")
     return text, problems
+
+
+# Each artifact is parsed once.  The gate of one format, run on the freshly
+# built file, saves what "all" needs from it (text, metadata) beside it; "all"
+# takes that reading when the published file has the same checksum, which
+# proves it is the file that passed the gate.
+
+def _reading_file(artifact: Path) -> Path:
+    return artifact.with_name(artifact.name + ".gates.json")
+
+
+def save_reading(artifact: Path, reading: dict) -> None:
+    data = {"sha256": hashlib.sha256(artifact.read_bytes()).hexdigest(), **reading}
+    _reading_file(artifact).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def load_reading(built: Path, published: Path) -> dict | None:
+    """The reading of ``built`` if ``published`` is byte for byte that file."""
+    try:
+        data = json.loads(_reading_file(built).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if data.get("sha256") != hashlib.sha256(published.read_bytes()).hexdigest():
+        return None
+    return data
 
 
 def page_lines(page) -> list[str]:
@@ -422,13 +458,23 @@ def parity(items: dict, formats: dict[str, str]) -> list[str]:
 def check_language(dist: Path, build: Path, lang: str) -> list[str]:
     site = dist / "html" / lang
     items, problems = html_items_and_problems(site, lang)
-    epub_text, epub_problems = epub_text_and_problems(dist / f"mlops-handbook-{lang}.epub", lang)
-    numbered = sum(1 for p in site.glob("*.html")
-                   if b'<h1><span class="section-number">' in p.read_bytes())
-    pdf_text, pdf_problems = pdf_text_and_problems(
-        dist / f"mlops-handbook-{lang}.pdf", lang, build / lang / "latex" / "mlops-handbook.log",
-        numbered, _edition(lang))
-    problems += epub_problems + pdf_problems
+    epub, pdf = dist / f"mlops-handbook-{lang}.epub", dist / f"mlops-handbook-{lang}.pdf"
+    reading = load_reading(build / lang / "epub" / "mlops-handbook.epub", epub)
+    if reading:
+        epub_text = reading["text"]
+    else:
+        epub_text, epub_problems = epub_text_and_problems(epub, lang)
+        problems += epub_problems
+    reading = load_reading(build / lang / "latex" / "mlops-handbook.pdf", pdf)
+    if reading:
+        pdf_text = reading["text"]
+        problems += metadata_problems(pdf, reading["title"], reading["author"], _edition(lang))
+    else:
+        numbered = sum(1 for p in site.glob("*.html")
+                       if b'<h1><span class="section-number">' in p.read_bytes())
+        pdf_text, pdf_problems = pdf_text_and_problems(
+            pdf, lang, build / lang / "latex" / "mlops-handbook.log", numbered, _edition(lang))
+        problems += pdf_problems
     if not all(items.values()):
         problems.append(f"{site}: found no {[k for k, v in items.items() if not v]} to compare")
     problems += parity(items, {f"mlops-handbook-{lang}.pdf": pdf_text,
@@ -456,9 +502,16 @@ def main(argv: list[str]) -> int:
         chapters = len(re.findall(r"^\\chapter\{", tex, re.M))
         # The title and author are compared with the edition in "all"; here
         # (fixture books too) they must only be there.
-        problems = pdf_text_and_problems(pdf, lang, pdf.with_suffix(".log"), chapters, None)[1]
+        text, problems = pdf_text_and_problems(pdf, lang, pdf.with_suffix(".log"), chapters, None)
+        if not problems:
+            from pypdf import PdfReader
+
+            meta = PdfReader(pdf).metadata
+            save_reading(pdf, {"text": text, "title": meta["/Title"], "author": meta["/Author"]})
     elif argv[0] == "epub":
-        problems = epub_text_and_problems(Path(argv[1]), argv[2])[1]
+        text, problems = epub_text_and_problems(Path(argv[1]), argv[2])
+        if not problems:
+            save_reading(Path(argv[1]), {"text": text})
     else:
         problems = html_items_and_problems(Path(argv[1]), argv[2])[1]
     return gate.report(problems, "release gate problem(s)")

@@ -22,7 +22,11 @@ def run(epub: str) -> subprocess.CompletedProcess[str]:
     if java is None:
         raise SystemExit("error: Java is needed for EPUBCheck; install "
                          "default-jre-headless (make system-deps)")
-    return subprocess.run([java, "-jar", JAR, "--failonwarnings", "--quiet", epub],
+    # C1 only (-XX:TieredStopAtLevel=1): a run this short ends before the
+    # optimising compiler pays off; it halves the time (11 s to 6 s, user
+    # time too) with the same findings.
+    return subprocess.run([java, "-XX:TieredStopAtLevel=1", "-jar", JAR, "--failonwarnings",
+                           "--quiet", epub],
                           capture_output=True, text=True)
 
 
