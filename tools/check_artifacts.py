@@ -258,8 +258,11 @@ def pdf_text_and_problems(path: Path, lang: str, log: Path, chapters: int,
     outline = [item for item in reader.outline if not isinstance(item, list)]
     if len(outline) < chapters:
         problems.append(f"{path}: {len(outline)} top-level outline entries for {chapters} chapters")
-    problems += pdf_layout_problems(reader, path, _continuation_labels(log.parent))
-    text = "\n".join(page.extract_text() for page in reader.pages)
+    # One text extraction per page: its lines serve the layout checks, and
+    # joined, as the page's text, the parity and "??" checks.
+    pages = [page_lines(page) for page in reader.pages]
+    problems += pdf_layout_problems(reader, path, _continuation_labels(log.parent), pages)
+    text = "\n".join("\n".join(lines) for lines in pages)
     if "??" in text:
         problems.append(f"{path}: unresolved reference '??' in the text")
     if log.exists():
@@ -346,7 +349,8 @@ def _continuation_labels(latex_dir: Path) -> set[str]:
                                          messages.read_text(encoding="utf-8"))}
 
 
-def pdf_layout_problems(reader, path: Path, continuation: set[str]) -> list[str]:
+def pdf_layout_problems(reader, path: Path, continuation: set[str],
+                        pages: list[list[str]] | None = None) -> list[str]:
     """Typesetting faults seen in the text of each page.
 
     * a page whose only text is the tail of what the page before began (a
@@ -356,12 +360,14 @@ def pdf_layout_problems(reader, path: Path, continuation: set[str]) -> list[str]
       blank pages have neither);
     * a BibTeX entry (the chapters' "How to cite" box) that starts on a page
       and does not end on it.
+
+    ``pages``: each page's lines, when the caller has them already.
     """
     problems = []
     labels = reader.page_labels
     for number, page in enumerate(reader.pages, start=1):
         folio = labels[number - 1] if number <= len(labels) else str(number)
-        lines = page_lines(page)
+        lines = pages[number - 1] if pages else page_lines(page)
         body = [line for line in _body(lines, folio) if line not in continuation]
         where = f"{path}: page {number}" + (f" (folio {folio})" if folio != str(number) else "")
         if not body and any(line != folio for line in lines):
