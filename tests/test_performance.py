@@ -191,12 +191,14 @@ def test_make_j1_and_the_default_build_the_same_bytes(tmp_path):
     outputs = []
     for jobs in ("-j1", None):
         book = FixtureBook("diagrams", tmp_path / (jobs or "default"))
-        run = book.make(*filter(None, [jobs]), "html", "latex", "epub")
+        # The EPUB as Sphinx packs it (its checkers are not what differs).
+        run = book.make(*filter(None, [jobs]), "html", "latex", f"{book.build}/es/epub.stamp")
         assert run.returncode == 0, run.output
         outputs.append({p.relative_to(book.dist): p.read_bytes()
                         for p in book.dist.rglob("*") if p.is_file()})
         outputs[-1].update({Path("latex") / p.name: p.read_bytes()
                             for p in (book.build / "es" / "latex").glob("*.tex")})
+        outputs[-1][Path("book.epub")] = (book.build / "es" / "epub" / "mlops-handbook.epub").read_bytes()
     assert outputs[0].keys() == outputs[1].keys()
     differ = [str(name) for name in outputs[0] if outputs[0][name] != outputs[1][name]]
     assert not differ, differ
