@@ -107,11 +107,18 @@ class Run:
 class FixtureBook:
     """A copy of ``tests/roots/test-<name>`` built with the real Makefile."""
 
-    def __init__(self, name: str, tmp: Path) -> None:
+    def __init__(self, name: str, tmp: Path, built: Path | None = None) -> None:
+        """A fresh copy of the fixture, or with ``built`` a copy of a folder
+        that holds one already built (its src/, build/ and dist/)."""
         self.src = tmp / "src"
-        shutil.copytree(ROOTS / f"test-{name}", self.src)
         self.build = tmp / "build"
         self.dist = tmp / "dist"
+        if built is None:
+            shutil.copytree(ROOTS / f"test-{name}", self.src)
+            return
+        for folder in (self.src, self.build, self.dist):
+            # copy2 keeps the times, so make sees what it saw after that build.
+            shutil.copytree(built / folder.name, folder, symlinks=True)
 
     def make(self, *targets: str, env: dict | None = None) -> Run:
         cmd = ["make", "--no-print-directory", *targets,
@@ -158,6 +165,26 @@ def fixture_book(tmp_path, monkeypatch):
     # An in-process build renders its diagrams into its own cache.
     monkeypatch.setenv("DIAGRAM_CACHE", str(tmp_path / "build" / "diagram-cache"))
     return lambda name: FixtureBook(name, tmp_path)
+
+
+@pytest.fixture(scope="session")
+def minimal_published(tmp_path_factory) -> Path:
+    """The minimal fixture book built by make once per worker, every format
+    published: the previous book of the tests that feed it a defect or
+    interrupt its next build.  Building it once spares each of them an EPUB
+    (EPUBCheck, Ace) or a PDF (LaTeX) of their own."""
+    folder = tmp_path_factory.mktemp("minimal-published")
+    run = FixtureBook("minimal", folder).make("html", "epub", "pdf")
+    assert run.returncode == 0, run.output
+    return folder
+
+
+@pytest.fixture
+def published_minimal(minimal_published, tmp_path) -> FixtureBook:
+    """A copy of ``minimal_published`` in this test's folder.  Its sources
+    have moved, so Sphinx reads them all again in the next build; what
+    reaches dist/ goes through every rule and gate as after any edit."""
+    return FixtureBook("minimal", tmp_path, built=minimal_published)
 
 
 def pytest_collection_modifyitems(items) -> None:
