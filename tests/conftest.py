@@ -187,7 +187,7 @@ def published_minimal(minimal_published, tmp_path) -> FixtureBook:
     return FixtureBook("minimal", tmp_path, built=minimal_published)
 
 
-def pytest_collection_modifyitems(items) -> None:
+def pytest_collection_modifyitems(config, items) -> None:
     """Mark every test that reads the real book ``book`` (``-m "not book"``
     runs the fixture-book and unit tests alone).  Tests that run make in the
     real tree (marked ``real_tree``) share one worker, so that none of them
@@ -197,3 +197,18 @@ def pytest_collection_modifyitems(items) -> None:
             item.add_marker(pytest.mark.book)
         if item.get_closest_marker("real_tree"):
             item.add_marker(pytest.mark.xdist_group("real-tree"))
+        if getattr(config.option, "loadgroup", False):  # an xdist worker, --dist loadgroup
+            _name_group(item)
+
+
+def _name_group(item) -> None:
+    """pytest-xdist's --dist loadgroup sends the tests whose node id ends in
+    ``@<group>`` to one worker.  pytest-xdist 3.8 adds that suffix through
+    ``Node._nodeid``, which pytest 9 no longer reads (``Node.nodeid`` is
+    ``str(Node._id)``): without this, every test of a group is scheduled on
+    its own and the groups are spread over the workers."""
+    names = sorted({str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                    for mark in item.iter_markers("xdist_group")})
+    if not names or "@" in item.nodeid.rpartition("]")[2]:
+        return
+    item._id = type(item._id).parse(f"{item.nodeid}@{'_'.join(names)}")
