@@ -169,7 +169,8 @@ def fixture_book(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="session")
 def minimal_published(tmp_path_factory) -> Path:
-    """The minimal fixture book built by make once per worker, every format
+    """The minimal fixture book built by make once (its tests share one
+    xdist group, see pytest_collection_modifyitems), every format
     published: the previous book of the tests that feed it a defect or
     interrupt its next build.  Building it once spares each of them an EPUB
     (EPUBCheck, Ace) or a PDF (LaTeX) of their own."""
@@ -191,12 +192,16 @@ def pytest_collection_modifyitems(config, items) -> None:
     """Mark every test that reads the real book ``book`` (``-m "not book"``
     runs the fixture-book and unit tests alone).  Tests that run make in the
     real tree (marked ``real_tree``) share one worker, so that none of them
-    sees another's temporary edit of the tree."""
+    sees another's temporary edit of the tree; so do the tests that start
+    from the published minimal book, so that it is built once."""
     for item in items:
         if {"book", "pot_dir"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.book)
         if item.get_closest_marker("real_tree"):
             item.add_marker(pytest.mark.xdist_group("real-tree"))
+        # One worker builds the published minimal book, for all its tests.
+        if "minimal_published" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("minimal-published"))
         if getattr(config.option, "loadgroup", False):  # an xdist worker, --dist loadgroup
             _name_group(item)
 
