@@ -124,11 +124,18 @@ class Run:
 class FixtureBook:
     """A copy of ``tests/roots/test-<name>`` built with the real Makefile."""
 
-    def __init__(self, name: str, tmp: Path) -> None:
+    def __init__(self, name: str, tmp: Path, built: Path | None = None) -> None:
+        """A fresh copy of the fixture, or with ``built`` a copy of a folder
+        that holds one already built (its src/, build/ and dist/)."""
         self.src = tmp / "src"
-        shutil.copytree(ROOTS / f"test-{name}", self.src)
         self.build = tmp / "build"
         self.dist = tmp / "dist"
+        if built is None:
+            shutil.copytree(ROOTS / f"test-{name}", self.src)
+            return
+        for folder in (self.src, self.build, self.dist):
+            # copy2 keeps the times, so make sees what it saw after that build.
+            shutil.copytree(built / folder.name, folder, symlinks=True)
 
     def make(self, *targets: str, env: dict | None = None) -> Run:
         cmd = ["make", "--no-print-directory", *targets,
@@ -177,13 +184,53 @@ def fixture_book(tmp_path, monkeypatch):
     return lambda name: FixtureBook(name, tmp_path)
 
 
-def pytest_collection_modifyitems(items) -> None:
+@pytest.fixture(scope="session")
+def minimal_published(tmp_path_factory) -> Path:
+    """The minimal fixture book built by make once (its tests share one
+    xdist group, see pytest_collection_modifyitems), every format
+    published: the previous book of the tests that feed it a defect or
+    interrupt its next build.  Building it once spares each of them an EPUB
+    (EPUBCheck, Ace) or a PDF (LaTeX) of their own."""
+    folder = tmp_path_factory.mktemp("minimal-published")
+    run = FixtureBook("minimal", folder).make("html", "epub", "pdf")
+    assert run.returncode == 0, run.output
+    return folder
+
+
+@pytest.fixture
+def published_minimal(minimal_published, tmp_path) -> FixtureBook:
+    """A copy of ``minimal_published`` in this test's folder.  Its sources
+    have moved, so Sphinx reads them all again in the next build; what
+    reaches dist/ goes through every rule and gate as after any edit."""
+    return FixtureBook("minimal", tmp_path, built=minimal_published)
+
+
+def pytest_collection_modifyitems(config, items) -> None:
     """Mark every test that reads the real book ``book`` (``-m "not book"``
     runs the fixture-book and unit tests alone).  Tests that run make in the
     real tree (marked ``real_tree``) share one worker, so that none of them
-    sees another's temporary edit of the tree."""
+    sees another's temporary edit of the tree; so do the tests that start
+    from the published minimal book, so that it is built once."""
     for item in items:
         if {"book", "pot_dir"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.book)
         if item.get_closest_marker("real_tree"):
             item.add_marker(pytest.mark.xdist_group("real-tree"))
+        # One worker builds the published minimal book, for all its tests.
+        if "minimal_published" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("minimal-published"))
+        if getattr(config.option, "loadgroup", False):  # an xdist worker, --dist loadgroup
+            _name_group(item)
+
+
+def _name_group(item) -> None:
+    """pytest-xdist's --dist loadgroup sends the tests whose node id ends in
+    ``@<group>`` to one worker.  pytest-xdist 3.8 adds that suffix through
+    ``Node._nodeid``, which pytest 9 no longer reads (``Node.nodeid`` is
+    ``str(Node._id)``): without this, every test of a group is scheduled on
+    its own and the groups are spread over the workers."""
+    names = sorted({str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                    for mark in item.iter_markers("xdist_group")})
+    if not names or "@" in item.nodeid.rpartition("]")[2]:
+        return
+    item._id = type(item._id).parse(f"{item.nodeid}@{'_'.join(names)}")

@@ -51,18 +51,21 @@ def rewrite_epub(source: Path, target: Path, edits: dict, extra: dict | None = N
 # Ace by DAISY (EPUB)
 # -------------------
 
-def test_ace_reports_a_page_without_language_and_a_heading_without_level(book, tmp_path):
+def test_ace_reports_a_page_without_language_and_a_heading_without_level(minimal_published,
+                                                                         tmp_path):
+    """The defects are fed to the minimal fixture book's EPUB, which passed
+    Ace when make published it: Ace then reads two pages, not the book's."""
     def defects(data: bytes) -> bytes:
         data = data.replace(b' lang="es" xml:lang="es"', b"", 1)
         return data.replace(b"</h1>", b'</h1><p role="heading">Sin nivel</p>', 1)
 
-    bad = rewrite_epub(book / "mlops-handbook-es.epub", tmp_path / "bad.epub",
-                       {"desafios.xhtml": defects})
+    bad = rewrite_epub(minimal_published / "dist" / "mlops-handbook-es.epub",
+                       tmp_path / "bad.epub", {"capitulo.xhtml": defects})
     problems = check_ace.check([bad])
-    assert any(p.startswith(f"{bad}/desafios.xhtml: html-has-lang (serious)") for p in problems), problems
-    assert any(p.startswith(f"{bad}/desafios.xhtml: aria-required-attr (critical)")
+    assert any(p.startswith(f"{bad}/capitulo.xhtml: html-has-lang (serious)") for p in problems), problems
+    assert any(p.startswith(f"{bad}/capitulo.xhtml: aria-required-attr (critical)")
                for p in problems), problems
-    assert all("/desafios.xhtml:" in p for p in problems), problems
+    assert all("/capitulo.xhtml:" in p for p in problems), problems
 
 
 def test_ace_finds_no_violation_in_either_edition(book):

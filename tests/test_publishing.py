@@ -259,20 +259,31 @@ def run_jobs(checkout: Path, env: dict[str, str]) -> str:
     return "\n".join(log)
 
 
+# Every test of the hosted builds runs on one worker (pytest-xdist), so that
+# the builds are made once per session, not once per worker.
+HOSTED = pytest.mark.xdist_group("read-the-docs")
+
+
 @pytest.fixture(scope="module")
 def hosted(book, tmp_path_factory) -> dict[str, Path]:
     """``{lang: READTHEDOCS_OUTPUT}`` of each edition's Read the Docs build of
-    version RELEASE (a tag).  ``book`` first, for the warm diagram cache."""
-    outputs = {}
+    version RELEASE (a tag).  ``book`` first, for the warm diagram cache.
+    The editions are separate Read the Docs projects, each built in a clone
+    of its own: here the two builds run side by side."""
+    from concurrent.futures import ThreadPoolExecutor
+
     base_env = {k: v for k, v in os.environ.items() if k not in PARENT_MAKE}
-    for lang in LANGS:
+
+    def build(lang: str) -> Path:
         checkout = clone_as_read_the_docs(tmp_path_factory.mktemp(f"rtd-{lang}") / "checkout")
         output = checkout / "_readthedocs"
         start = time.monotonic()
         run_jobs(checkout, {**base_env, **rtd_env(lang), "READTHEDOCS_OUTPUT": str(output)})
         print(f"Read the Docs build of {lang}: {time.monotonic() - start:.0f} s")
-        outputs[lang] = output
-    return outputs
+        return output
+
+    with ThreadPoolExecutor(len(LANGS)) as pool:
+        return dict(zip(LANGS, pool.map(build, LANGS)))
 
 
 def chapter_pages(site: Path) -> list[Path]:
@@ -280,6 +291,7 @@ def chapter_pages(site: Path) -> list[Path]:
             if BeautifulSoup(p.read_text(encoding="utf-8"), "lxml").select_one("div.chapter-citation")]
 
 
+@HOSTED
 @pytest.mark.parametrize("lang", LANGS)
 def test_read_the_docs_layout(hosted, lang):
     out = hosted[lang]
@@ -295,6 +307,7 @@ def test_read_the_docs_layout(hosted, lang):
     assert not {".buildinfo", ".downloads"} & set(os.listdir(out / "html"))
 
 
+@HOSTED
 @pytest.mark.parametrize("lang", LANGS)
 def test_citations_carry_the_hosted_versioned_address(hosted, lang):
     base = f"{HOST}/{lang}/{RELEASE}/"
@@ -318,6 +331,7 @@ def test_citations_carry_the_hosted_versioned_address(hosted, lang):
         assert metas["citation_pdf_url"] == f"{base}mlops-handbook-{lang}.pdf"
 
 
+@HOSTED
 def test_editions_link_to_each_other_at_their_hosted_addresses(hosted):
     for lang in LANGS:
         for page in sorted((hosted[lang] / "html").glob("*.html")):

@@ -151,9 +151,8 @@ def test_parity_gate_reports_what_a_format_dropped():
     ("myst", "Otro párrafo.", "```{recuadro}\nUn aviso.\n```", "capitulo.md:9: WARNING: Unknown directive type: 'recuadro'"),
     ("image", "Otro párrafo.", "![Un gráfico](no-existe.png)", "capitulo.md:9: WARNING: image file not readable: no-existe.png"),
 ])
-def test_bad_source_stops_make_and_keeps_dist(fixture_book, defect, old, new, expected):
-    book = fixture_book("minimal")
-    assert book.make("html", "epub").returncode == 0
+def test_bad_source_stops_make_and_keeps_dist(published_minimal, defect, old, new, expected):
+    book = published_minimal  # built: HTML, EPUB and PDF published
     before = {p: p.read_bytes() for p in book.dist.rglob("*") if p.is_file()}
     book.edit("capitulo.md", old, new)
     run = book.make("html", "epub")
@@ -193,12 +192,11 @@ exit $status
 
 
 @pytest.mark.parametrize("moment", INTERRUPTIONS)
-def test_interrupted_build_leaves_dist_consistent(fixture_book, tmp_path, moment):
+def test_interrupted_build_leaves_dist_consistent(published_minimal, tmp_path, moment):
     """Killed at each named moment of publishing, every published file is
     either the previous one or the complete new one, never a partial
     artifact; the next build completes the book."""
-    book = fixture_book("minimal")
-    assert book.make("html", "pdf").returncode == 0
+    book = published_minimal  # built: HTML, EPUB and PDF published
     before = {p: p.read_bytes() for p in book.dist.rglob("*") if p.is_file()}
     book.edit("capitulo.md", "Otro párrafo.", "Otro párrafo, cambiado.")
     cmd, suffix = INTERRUPTIONS[moment]
