@@ -274,8 +274,12 @@ def hosted(book, tmp_path_factory) -> dict[str, Path]:
 
     base_env = {k: v for k, v in os.environ.items() if k not in PARENT_MAKE}
 
+    # Made here, not in the threads: pytest's temporary-directory factory is
+    # not thread-safe (two first calls race to create the base directory).
+    roots = {lang: tmp_path_factory.mktemp(f"rtd-{lang}") for lang in LANGS}
+
     def build(lang: str) -> Path:
-        checkout = clone_as_read_the_docs(tmp_path_factory.mktemp(f"rtd-{lang}") / "checkout")
+        checkout = clone_as_read_the_docs(roots[lang] / "checkout")
         output = checkout / "_readthedocs"
         start = time.monotonic()
         run_jobs(checkout, {**base_env, **rtd_env(lang), "READTHEDOCS_OUTPUT": str(output)})
