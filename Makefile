@@ -68,6 +68,10 @@ NODE_STAMP   := node_modules/.installed
 # Rendered diagrams, shared by every builder and language and kept across
 # builds (see _ext/diagram_renderer.py); `make clean` empties it too.
 export DIAGRAM_CACHE := $(abspath $(BUILDDIR))/diagram-cache
+# What the EPUB checkers found, kept across builds: EPUBCheck's passes by the
+# EPUB's checksum, Ace's findings per content document (tools/check_epub.py,
+# tools/check_ace.py).  An edit to one chapter runs axe on that chapter only.
+export CHECKER_CACHE := $(abspath $(BUILDDIR))/checker-cache
 # The Mermaid CLI drives Debian's Chromium: puppeteer must not fetch its own.
 # CHROMIUM=/path (command line or environment, read by conf.py and
 # tools/system_deps.py) picks another build of it: the Read the Docs build
@@ -172,7 +176,7 @@ $(VENV_STAMP): requirements.lock pyproject.toml | system-deps
 	$(Q)touch $@
 
 # The diagram renderer (@mermaid-js/mermaid-cli) and the accessibility
-# checkers (@daisy/ace-cli, axe-core with puppeteer-core) at the versions in
+# checkers (Ace by DAISY's @daisy/ace-core, axe-core with puppeteer-core) at the versions in
 # package-lock.json.
 $(NODE_STAMP): package-lock.json package.json | system-deps
 	$(Q)$(T0); npm ci --no-audit --no-fund --loglevel=error >/dev/null; \

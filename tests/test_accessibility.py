@@ -51,21 +51,68 @@ def rewrite_epub(source: Path, target: Path, edits: dict, extra: dict | None = N
 # Ace by DAISY (EPUB)
 # -------------------
 
+def no_language_and_a_heading_without_level(data: bytes) -> bytes:
+    data = data.replace(b' lang="es" xml:lang="es"', b"", 1)
+    return data.replace(b"</h1>", b'</h1><p role="heading">Sin nivel</p>', 1)
+
+
 def test_ace_reports_a_page_without_language_and_a_heading_without_level(minimal_published,
                                                                          tmp_path):
     """The defects are fed to the minimal fixture book's EPUB, which passed
     Ace when make published it: Ace then reads two pages, not the book's."""
-    def defects(data: bytes) -> bytes:
-        data = data.replace(b' lang="es" xml:lang="es"', b"", 1)
-        return data.replace(b"</h1>", b'</h1><p role="heading">Sin nivel</p>', 1)
-
     bad = rewrite_epub(minimal_published / "dist" / "mlops-handbook-es.epub",
-                       tmp_path / "bad.epub", {"capitulo.xhtml": defects})
+                       tmp_path / "bad.epub",
+                       {"capitulo.xhtml": no_language_and_a_heading_without_level})
     problems = check_ace.check([bad])
     assert any(p.startswith(f"{bad}/capitulo.xhtml: html-has-lang (serious)") for p in problems), problems
     assert any(p.startswith(f"{bad}/capitulo.xhtml: aria-required-attr (critical)")
                for p in problems), problems
     assert all("/capitulo.xhtml:" in p for p in problems), problems
+
+
+def test_ace_checks_again_only_what_changed_and_repeats_cached_findings(minimal_published,
+                                                                       tmp_path, monkeypatch):
+    """With a cache, an unchanged EPUB runs no document through axe and
+    still reports its violations; a changed chapter is checked again, and a
+    changed style sheet has every document checked again."""
+    monkeypatch.setenv("CHECKER_CACHE", str(tmp_path / "cache"))
+    bad = rewrite_epub(minimal_published / "dist" / "mlops-handbook-es.epub",
+                       tmp_path / "bad.epub",
+                       {"capitulo.xhtml": no_language_and_a_heading_without_level})
+    chapter = rewrite_epub(bad, tmp_path / "chapter.epub", {
+        "capitulo.xhtml": lambda d: d.replace(b"Sin nivel", b"Sin nivel alguno")})
+    with zipfile.ZipFile(bad) as z:
+        css = next(n for n in z.namelist() if n.endswith(".css"))
+    style = rewrite_epub(bad, tmp_path / "style.epub", {css: lambda d: d + b"\np { color: #777; }\n"})
+
+    def counts(epub: Path) -> tuple[int, int]:
+        output = check_ace.start(epub, tmp_path / "report.json").communicate()[0]
+        checked, unchanged = re.fullmatch(r"(\d+) document\(s\) checked, (\d+) unchanged\n",
+                                          output).groups()
+        return int(checked), int(unchanged)
+
+    first = check_ace.check([bad])
+    assert any(": html-has-lang (serious)" in p for p in first), first
+    documents = sum(counts(bad))
+    assert documents >= 3 and counts(bad) == (0, documents)
+    assert check_ace.check([bad]) == first
+    assert counts(chapter) == (1, documents - 1)
+    assert counts(style) == (documents, 0)
+
+
+def test_epubcheck_remembers_passes_by_checksum_never_failures(minimal_published, tmp_path,
+                                                              monkeypatch):
+    import check_epub
+
+    monkeypatch.setenv("CHECKER_CACHE", str(tmp_path / "cache"))
+    good = minimal_published / "dist" / "mlops-handbook-es.epub"
+    bad = rewrite_epub(good, tmp_path / "bad.epub", {"capitulo.xhtml": lambda d: d.replace(
+        b"</h1>", b'</h1><p><a href="nada.xhtml">roto</a></p>', 1)})
+    runs, real_run = [], check_epub.run
+    monkeypatch.setattr(check_epub, "run", lambda epub: runs.append(epub) or real_run(epub))
+    assert [check_epub.main(["check_epub", str(good)]) for _ in range(2)] == [0, 0]
+    assert [check_epub.main(["check_epub", str(bad)]) for _ in range(2)] == [1, 1]
+    assert runs == [str(good), str(bad), str(bad)]
 
 
 def test_ace_finds_no_violation_in_either_edition(book):

@@ -2,11 +2,15 @@
 
 Usage: python tools/check_ace.py FILE.epub...
 
-Ace (``@daisy/ace-cli``, pinned in package-lock.json) runs the EPUB
-accessibility checks that publishers and readers' organisations use: axe-core
-on every content document in Debian's Chromium, and its own checks of the
-package (metadata, navigation, page list).  Several EPUBs are checked side by
-side, one Ace each.  Each violation is printed as
+Ace (``@daisy/ace-core``, pinned in package-lock.json by ``@daisy/ace-cli``)
+runs the EPUB accessibility checks that publishers and readers'
+organisations use: axe-core on every content document in Debian's Chromium,
+and its own checks of the package (metadata, navigation, page list).
+tools/ace_epub.cjs runs Ace's pipeline as ``ace-cli`` does, and keeps what
+axe found in each content document in $CHECKER_CACHE/ace (when set), keyed
+by everything that can change it: a document is checked again when it, a
+file it can load, Ace or Chromium changed.  Several EPUBs are checked side
+by side, one Ace each.  Each violation is printed as
 ``book.epub/document.xhtml: rule (impact): what is wrong [element]``.
 """
 
@@ -22,18 +26,19 @@ from pathlib import Path
 import gate
 
 ROOT = Path(__file__).resolve().parent.parent
-ACE = ROOT / "node_modules" / ".bin" / "ace-cli"
+ACE = ROOT / "node_modules" / "@daisy" / "ace-core"
+DRIVER = ROOT / "tools" / "ace_epub.cjs"
 # The browser the Makefile names (CHROMIUM=/path, e.g. on Read the Docs).
 CHROMIUM = os.environ.get("CHROMIUM") or "/usr/bin/chromium"
 
 
-def start(epub: Path, outdir: Path) -> subprocess.Popen:
+def start(epub: Path, report: Path) -> subprocess.Popen:
     if not ACE.exists():
         raise SystemExit(f"error: {ACE} not found: run `make setup` (npm ci installs Ace)")
     env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": CHROMIUM, "PUPPETEER_SKIP_DOWNLOAD": "1"}
-    return subprocess.Popen([str(ACE), "--silent", "--force", "--outdir", str(outdir),
-                             str(epub.resolve())],
-                            env=env, cwd=outdir.parent, stdin=subprocess.DEVNULL,
+    cache = [str(Path(os.environ["CHECKER_CACHE"], "ace"))] if os.environ.get("CHECKER_CACHE") else []
+    return subprocess.Popen(["node", str(DRIVER), str(epub.resolve()), str(report), *cache],
+                            env=env, cwd=report.parent, stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
@@ -55,12 +60,11 @@ def violations(epub: Path, report: dict) -> list[str]:
 def check(epubs: list[Path]) -> list[str]:
     problems = []
     with tempfile.TemporaryDirectory(prefix="ace-") as tmp:
-        runs = [(epub, Path(tmp) / str(i)) for i, epub in enumerate(epubs)]
-        procs = [(epub, out, start(epub, out)) for epub, out in runs]
-        for epub, out, proc in procs:
+        runs = [(epub, Path(tmp) / f"report-{i}.json") for i, epub in enumerate(epubs)]
+        procs = [(epub, report, start(epub, report)) for epub, report in runs]
+        for epub, report_file, proc in procs:
             output = proc.communicate()[0]
-            report_file = out / "report.json"
-            if not report_file.exists():
+            if proc.returncode != 0 or not report_file.exists():
                 problems.append(f"{epub}: Ace by DAISY did not finish (exit {proc.returncode}): "
                                 + output.strip()[-2000:])
                 continue
