@@ -230,11 +230,18 @@ $(DISTDIR)/html/%/index.html: $(BUILDDIR)/%/html.stamp
 	$(Q)touch $@
 	@$(call LOG,$*/html,gates passed -> $(DISTDIR)/html/$*/)
 
-$(DISTDIR)/mlops-handbook-%.pdf: $(BUILDDIR)/%/latex.stamp
+# The PDF is made and passes its gates in one step, which records the
+# checksum of what passed (as the EPUB checkers do below); publishing it is
+# the next.
+$(BUILDDIR)/%/pdf.ok: $(BUILDDIR)/%/latex.stamp
+	$(Q)rm -f $@
 	$(Q)$(T0); $(TOOL) tools/latex_run.py $(BUILDDIR)/$*/latex/mlops-handbook.tex; \
 	pages=$$(pdfinfo $(BUILDDIR)/$*/latex/mlops-handbook.pdf | sed -n 's/^Pages: *//p'); \
 	$(call DONE,$*/pdf,LaTeX -> $(BUILDDIR)/$*/latex/mlops-handbook.pdf,$$pages pages)
 	$(Q)$(TOOL) tools/check_artifacts.py pdf $(BUILDDIR)/$*/latex/mlops-handbook.pdf $*
+	$(Q)sha256sum $(BUILDDIR)/$*/latex/mlops-handbook.pdf > $@
+
+$(DISTDIR)/mlops-handbook-%.pdf: $(BUILDDIR)/%/pdf.ok
 	$(Q)$(call PUBLISH_FILE,$(BUILDDIR)/$*/latex/mlops-handbook.pdf,$@)
 	@$(call LOG,$*/pdf,gates passed -> $@)
 

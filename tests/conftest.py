@@ -137,6 +137,13 @@ class FixtureBook:
             # copy2 keeps the times, so make sees what it saw after that build.
             shutil.copytree(built / folder.name, folder, symlinks=True)
 
+    @classmethod
+    def existing(cls, folder: Path) -> "FixtureBook":
+        """The book in ``folder`` (its src/, build/ and dist/) itself, not a copy."""
+        book = cls.__new__(cls)
+        book.src, book.build, book.dist = folder / "src", folder / "build", folder / "dist"
+        return book
+
     def make(self, *targets: str, env: dict | None = None) -> Run:
         cmd = ["make", "--no-print-directory", *targets,
                f"SOURCEDIR={self.src}", f"CONFDIR={self.src}",

@@ -220,8 +220,8 @@ PARENT_MAKE = ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "SOURCE_DATE_EPOCH", "DIAGRAM
 
 def clone_as_read_the_docs(dest: Path) -> Path:
     """The committed HEAD, cloned as Read the Docs clones (depth 50), with
-    this checkout's installed environment and diagram cache standing in for
-    the install job's downloads and a cache that is warm."""
+    this checkout's installed environment, diagram cache and checker cache
+    standing in for the install job's downloads and caches that are warm."""
     subprocess.run(["git", "clone", "-q", "--depth", "50", f"file://{ROOT}", str(dest)],
                    check=True)
     total = int(subprocess.run(["git", "rev-list", "--count", "HEAD"], cwd=ROOT,
@@ -234,7 +234,9 @@ def clone_as_read_the_docs(dest: Path) -> Path:
     # Installed already: the lock files are older than the stamps.
     for name in ("requirements.lock", "pyproject.toml", "package-lock.json", "package.json"):
         os.utime(dest / name, (0, 0))
-    shutil.copytree(ROOT / "_build" / "diagram-cache", dest / "_build" / "diagram-cache")
+    for cache in ("diagram-cache", "checker-cache"):
+        if (ROOT / "_build" / cache).is_dir():
+            shutil.copytree(ROOT / "_build" / cache, dest / "_build" / cache)
     # What post_system_dependencies downloads (Chrome for Testing), laid
     # where it would be: Debian's Chromium here.
     browser = dest / "_build" / "browser" / "chrome" / "linux-local" / "chrome-linux64"
