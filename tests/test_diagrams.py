@@ -196,13 +196,14 @@ def test_rendered_files_are_deterministic(tmp_path, monkeypatch):
 def test_a_changed_diagram_leaves_no_old_image_in_the_site(fixture_book):
     """Sphinx never deletes from _images/; the diagrams extension does."""
     book = fixture_book("diagrams")
-    assert book.make("html").returncode == 0
-    images = book.dist / "html" / "es" / "_images"
+    assert book.sphinx("html").returncode == 0
+    site = book.build / "sphinx" / "html"
+    images = site / "_images"
     before = {p.name for p in images.glob("mermaid-*.svg")}
     book.edit("ciclo.mmd", "e[Entrenar]", "e[Reentrenar]")
-    run = book.make("html")
+    run = book.sphinx("html")  # the same output folder: an incremental build
     assert run.returncode == 0, run.output
-    page = BeautifulSoup((book.dist / "html" / "es" / "index.html").read_text(encoding="utf-8"), "lxml")
+    page = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "lxml")
     shown = {Path(img["src"]).name for img in page.select("img.diagram")}
     after = {p.name for p in images.glob("mermaid-*.svg")}
     assert after == shown and len(shown) == 2

@@ -71,9 +71,10 @@ function resourcesDigest(basedir) {
   return resourceDigests.get(basedir);
 }
 
-// The results name the unzipped EPUB's temporary folder; they are stored
-// with a placeholder in its place.
-const HERE = "\u0000EPUB\u0000";
+// The results name the unzipped EPUB's temporary folder, as a file URL and
+// as a path; they are stored with placeholders in their place (a raw NUL
+// never occurs in JSON text otherwise: JSON.stringify escapes it).
+const PLACEHOLDERS = ["\u0000EPUB-URL\u0000", "\u0000EPUB-DIR\u0000"];
 function swap(text, from, to) {
   return text.split(from).join(to);
 }
@@ -101,7 +102,7 @@ const cachedRunner = {
     if (entry && fs.existsSync(entry)) {
       counts.cached += 1;
       let text = fs.readFileSync(entry, "utf8");
-      for (const b of base) text = swap(text, HERE + b.length, b);
+      base.forEach((b, i) => { text = swap(text, PLACEHOLDERS[i], b); });
       return JSON.parse(text);
     }
     if (!launched) launched = runner.launch();
@@ -110,7 +111,7 @@ const cachedRunner = {
     counts.checked += 1;
     if (entry) {
       let text = JSON.stringify(results);
-      for (const b of base) text = swap(text, b, HERE + b.length);
+      base.forEach((b, i) => { text = swap(text, b, PLACEHOLDERS[i]); });
       fs.mkdirSync(path.dirname(entry), { recursive: true });
       const tmp = `${entry}.${process.pid}.tmp`;
       fs.writeFileSync(tmp, text);
