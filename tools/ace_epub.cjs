@@ -100,10 +100,13 @@ const cachedRunner = {
     const entry = cacheDir && path.join(cacheDir, key.slice(0, 2), `${key}.json`);
     const base = [pathToFileURL(basedir).href, basedir];
     if (entry && fs.existsSync(entry)) {
-      counts.cached += 1;
       let text = fs.readFileSync(entry, "utf8");
       base.forEach((b, i) => { text = swap(text, PLACEHOLDERS[i], b); });
-      return JSON.parse(text);
+      try {
+        const results = JSON.parse(text);
+        counts.cached += 1;
+        return results;
+      } catch (_e) { /* unreadable: check the document again */ }
     }
     if (!launched) launched = runner.launch();
     await launched;
