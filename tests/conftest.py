@@ -44,6 +44,8 @@ SHARED_SEED = ROOT.parent / "shared" / "seed" / "mlops-introduccion.es.md"
 # The environment for a make run by a test: the flags of the make that runs
 # the suite (`make -s test` would silence every command) are not the test's.
 MAKE_ENV = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+# What EPUBCheck and Ace found, by content (tools/check_epub.py, check_ace.py).
+CHECKER_CACHE = ROOT / "_build" / "checker-cache"
 
 
 def seed_links(heading: str) -> list[tuple[str, str]]:
@@ -145,10 +147,12 @@ class FixtureBook:
         return book
 
     def make(self, *targets: str, env: dict | None = None) -> Run:
+        # The checkers' verdicts are shared by every fixture build (and the
+        # real book's): most fixture EPUBs repeat the same pages.
         cmd = ["make", "--no-print-directory", *targets,
                f"SOURCEDIR={self.src}", f"CONFDIR={self.src}",
                f"BUILDDIR={self.build}", f"DISTDIR={self.dist}",
-               f"LOCALEDIR={self.src / 'locales'}"]
+               f"LOCALEDIR={self.src / 'locales'}", f"CHECKER_CACHE={CHECKER_CACHE}"]
         proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True,
                               env={**MAKE_ENV, "SPHINXOPTS": "-W --keep-going -n -q",
                                    **(env or {})})
@@ -228,6 +232,22 @@ def pytest_collection_modifyitems(config, items) -> None:
             item.add_marker(pytest.mark.xdist_group("minimal-published"))
         if getattr(config.option, "loadgroup", False):  # an xdist worker, --dist loadgroup
             _name_group(item)
+    items.sort(key=_longest_first)
+
+
+# The longest tests and groups, handed out first (pytest-xdist gives tests to
+# the workers in collection order), so that no worker is left with one of
+# them at the end while the other has nothing to do: the Read the Docs
+# builds, the clean rebuild, axe over every page, the published minimal
+# book's group.
+LONGEST = ("read-the-docs", "test_a_clean_build_is_byte_identical_to_the_published_one",
+           "test_axe_finds_no_violation_on_any_page", "minimal-published")
+
+
+def _longest_first(item) -> int:
+    names = {item.originalname} | {str(mark.args[0]) for mark in item.iter_markers("xdist_group")
+                                   if mark.args}
+    return next((rank for rank, name in enumerate(LONGEST) if name in names), len(LONGEST))
 
 
 def _name_group(item) -> None:

@@ -236,7 +236,9 @@ def clone_as_read_the_docs(dest: Path) -> Path:
         os.utime(dest / name, (0, 0))
     for cache in ("diagram-cache", "checker-cache"):
         if (ROOT / "_build" / cache).is_dir():
-            shutil.copytree(ROOT / "_build" / cache, dest / "_build" / cache)
+            # Other tests may be adding entries (written as *.tmp, renamed).
+            shutil.copytree(ROOT / "_build" / cache, dest / "_build" / cache,
+                            ignore=shutil.ignore_patterns("*.tmp"))
     # What post_system_dependencies downloads (Chrome for Testing), laid
     # where it would be: Debian's Chromium here.
     browser = dest / "_build" / "browser" / "chrome" / "linux-local" / "chrome-linux64"

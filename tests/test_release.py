@@ -18,7 +18,7 @@ import zipfile
 import pytest
 from pypdf import PdfWriter
 
-from conftest import MAKE_ENV, ROOT, FixtureBook
+from conftest import CHECKER_CACHE, MAKE_ENV, ROOT, FixtureBook
 
 sys.path.insert(0, str(ROOT / "_ext"))
 import check_artifacts  # noqa: E402
@@ -312,7 +312,7 @@ def test_a_clean_build_is_byte_identical_to_the_published_one(book, tmp_path):
     # what differs would be checked again.
     proc = subprocess.run(["make", "-s", "dist", f"BUILDDIR={tmp_path / 'build'}",
                            f"DISTDIR={tmp_path / 'dist'}",
-                           f"CHECKER_CACHE={ROOT / '_build' / 'checker-cache'}"],
+                           f"CHECKER_CACHE={CHECKER_CACHE}"],
                           cwd=ROOT, capture_output=True, text=True, env=MAKE_ENV)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
 
