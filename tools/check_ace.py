@@ -2,11 +2,11 @@
 
 Usage: python tools/check_ace.py FILE.epub...
 
-Ace (``@daisy/ace-core``, pinned in package-lock.json by ``@daisy/ace-cli``)
+Ace (``@daisy/ace-core`` and its browser runner, pinned in package-lock.json)
 runs the EPUB accessibility checks that publishers and readers'
 organisations use: axe-core on every content document in Debian's Chromium,
 and its own checks of the package (metadata, navigation, page list).
-tools/ace_epub.cjs runs Ace's pipeline as ``ace-cli`` does, and keeps what
+tools/ace_epub.cjs runs Ace's pipeline as Ace's command line does, and keeps what
 axe found in each content document in $CHECKER_CACHE/ace (when set), keyed
 by everything that can change it: a document is checked again when it, a
 file it can load, Ace or Chromium changed.  Several EPUBs are checked side
