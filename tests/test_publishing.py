@@ -160,6 +160,15 @@ def test_release_tags_are_the_version_the_workflow_checks():
     assert any("dist/release/*" in s and "gh release" in s for s in steps)
 
 
+def test_only_the_release_job_checks_from_scratch():
+    """Builds for review reuse the checkers' verdicts; a release does not."""
+    workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    cached = {job: any(step.get("with", {}).get("path") == "_build/checker-cache"
+                       for step in spec["steps"])
+              for job, spec in workflow["jobs"].items()}
+    assert cached == {"test": True, "edition": True, "release": False}
+
+
 # tools/readthedocs.py settings
 # -----------------------------
 
