@@ -92,6 +92,9 @@ def test_ace_checks_again_only_what_changed_and_repeats_cached_findings(minimal_
     with zipfile.ZipFile(bad) as z:
         css = next(n for n in z.namelist() if n.endswith(".css"))
     style = rewrite_epub(bad, tmp_path / "style.epub", {css: lambda d: d + b"\np { color: #777; }\n"})
+    # A new commit changes the package's modification date, which no page reads.
+    package = rewrite_epub(bad, tmp_path / "package.epub", {"content.opf": lambda d: re.sub(
+        rb"(dcterms:modified\">)[^<]*", rb"\g<1>2031-01-01T00:00:00Z", d)})
 
     def counts(epub: Path) -> tuple[int, int]:
         output = check_ace.start(epub, tmp_path / "report.json").communicate()[0]
@@ -106,6 +109,8 @@ def test_ace_checks_again_only_what_changed_and_repeats_cached_findings(minimal_
     documents = sum(cached)
     assert documents >= 3 and cached == (0, documents)
     assert check_ace.check([bad]) == first
+    assert b"2031-01-01" in zipfile.ZipFile(package).read("content.opf")
+    assert counts(package) == (0, documents)
     assert counts(chapter) == (1, documents - 1)
     assert counts(style) == (documents, 0)
     shutil.rmtree(short)

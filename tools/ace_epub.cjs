@@ -8,8 +8,9 @@
 // `ace-cli` runs it, with one difference: the browser runner is wrapped by a
 // cache.  axe's findings on a content document depend only on that
 // document, on the files it can load (style sheets, images, fonts: every
-// other file of the EPUB that is not a content document), on the scripts Ace
-// injects and on the browser.  All of these go into the key, so a document
+// other file of the EPUB but the content documents and the package files,
+// which no page loads), on the scripts Ace injects and on the browser.  All
+// of these go into the key, so a document
 // is checked again as soon as any of them changes, and a document whose
 // bytes did not change is not.  An edit to one chapter checks that chapter;
 // an unchanged EPUB starts no browser at all.  Findings are cached whatever
@@ -50,7 +51,11 @@ function browserIdentity() {
   return `ace ${acePackage.version}\0chromium ${chromium} ${stamp}`;
 }
 
-// Every file of the unzipped EPUB but its content documents, in one digest.
+// Every file of the unzipped EPUB a page can load, in one digest: all but the
+// content documents (each is keyed by itself) and the package files (the
+// OPF, whose modification date changes with every commit, the NCX,
+// META-INF/ and mimetype), which only the reading system reads.
+const PACKAGE_FILE = /^(mimetype|.*\.opf|.*\.ncx)$/i;
 const resourceDigests = new Map();
 function resourcesDigest(basedir) {
   if (!resourceDigests.has(basedir)) {
@@ -59,8 +64,9 @@ function resourcesDigest(basedir) {
       for (const entry of fs.readdirSync(dir, { withFileTypes: true })
         .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
         const full = path.join(dir, entry.name);
-        if (entry.isDirectory()) walk(full);
-        else if (!/\.x?html?$/i.test(entry.name)) {
+        if (entry.isDirectory()) {
+          if (entry.name !== "META-INF") walk(full);
+        } else if (!/\.x?html?$/i.test(entry.name) && !PACKAGE_FILE.test(entry.name)) {
           hash.update(path.relative(basedir, full)).update("\0").update(fs.readFileSync(full)).update("\0");
         }
       }
