@@ -72,7 +72,8 @@ export DIAGRAM_CACHE := $(abspath $(BUILDDIR))/diagram-cache
 # EPUB's checksum, Ace's findings per content document (tools/check_epub.py,
 # tools/check_ace.py).  An edit to one chapter runs axe on that chapter only.
 export CHECKER_CACHE := $(abspath $(BUILDDIR))/checker-cache
-# The Mermaid CLI drives Debian's Chromium: puppeteer must not fetch its own.
+# The diagram renderer and the accessibility checkers drive Debian's
+# Chromium through puppeteer, which must not fetch its own.
 # CHROMIUM=/path (command line or environment, read by conf.py and
 # tools/system_deps.py) picks another build of it: the Read the Docs build
 # runs on Ubuntu, which has none (see .readthedocs.yaml).
@@ -175,9 +176,9 @@ $(VENV_STAMP): requirements.lock pyproject.toml | system-deps
 	$(call DONE,setup,Python packages (requirements.lock) -> $(VENV)/)
 	$(Q)touch $@
 
-# The diagram renderer (@mermaid-js/mermaid-cli) and the accessibility
-# checkers (Ace by DAISY's @daisy/ace-core, axe-core with puppeteer-core) at the versions in
-# package-lock.json.
+# The diagram renderer (mermaid, with puppeteer; mermaid-cli for the
+# benchmark's stock baseline) and the accessibility checkers (Ace by DAISY's
+# @daisy/ace-core, axe-core) at the versions in package-lock.json.
 $(NODE_STAMP): package-lock.json package.json | system-deps
 	$(Q)$(T0); npm ci --no-audit --no-fund --loglevel=error >/dev/null; \
 	$(call DONE,setup,diagram renderer and accessibility checkers (package-lock.json) -> node_modules/)

@@ -103,9 +103,9 @@ numfig_secnum_depth = 1
 # Diagrams (see _ext/diagrams.py)
 # --------------------------------
 
-# Mermaid renders at build time with the Mermaid CLI (package-lock.json) and
-# Debian's Chromium; sphinxcontrib-mermaid's client-side mode would load
-# mermaid.js from a CDN, so it stays off.
+# Mermaid renders at build time, Mermaid's own package (package-lock.json) in
+# Debian's Chromium (_ext/diagram_renderer.py); sphinxcontrib-mermaid's
+# client-side mode would load mermaid.js from a CDN, so it stays off.
 mermaid_output_format = "svg"
 # Debian's Chromium, or another build of it (make CHROMIUM=/path).
 diagram_chromium = os.environ.get("CHROMIUM") or "/usr/bin/chromium"
