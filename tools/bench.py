@@ -163,6 +163,18 @@ FLOOR = "floor: six Sphinx builders + latexmk, diagrams cached, no gates"
 LATEXMKOPTS = "LATEXMKOPTS=-xelatex -silent -interaction=nonstopmode"
 
 
+def book_config(*values: str):
+    """conf.py as sphinx-build reads it (Sphinx's ``Config.read``), with the
+    extension values named in ``values`` registered so that they can be read."""
+    from sphinx.config import Config
+    from sphinx.util.tags import Tags
+
+    config = Config.read(ROOT, overrides={}, tags=Tags())
+    for name in values:
+        config.add(name, None, "env", frozenset())
+    return config
+
+
 def plain_builds(out: Path, options: list[str], env: dict, *, epub_may_fail=False) -> float:
     """Seconds to build every format of every edition into ``out`` by plain
     commands: sphinx-build for each builder (with ``options``), then the
@@ -211,9 +223,7 @@ def baseline(results: dict) -> None:
                                      "args": ["--no-sandbox"] if os.geteuid() == 0 else []}))
     # The stock variants, as -D overrides: sphinxcontrib-mermaid in place of
     # the diagrams extension, one mmdc per diagram, and the theme's sidebar.
-    import runpy
-
-    extensions = runpy.run_path(str(ROOT / "conf.py"))["extensions"]
+    extensions = list(book_config().extensions)
     extensions[extensions.index("diagrams")] = "sphinxcontrib.mermaid"
     stock = ["-D", "extensions=" + ",".join(extensions),
              "-D", f"mermaid_cmd={ROOT / 'node_modules' / '.bin' / 'mmdc'}",
@@ -260,12 +270,10 @@ def bench_stages(results: dict) -> None:
 
 def bench_diagrams(results: dict) -> None:
     sys.path.insert(0, str(ROOT / "_ext"))
-    import runpy
-
     import diagram_renderer as renderer
 
-    # The Mermaid settings as conf.py declares them (run, not imported).
-    mermaid_config = runpy.run_path(str(ROOT / "conf.py"))["diagram_mermaid_config"]
+    # The Mermaid settings as the build reads them from conf.py.
+    mermaid_config = book_config("diagram_mermaid_config").diagram_mermaid_config
 
     # Every diagram of both editions (x.mmd and its translation x.en.mmd).
     sources = sorted((ROOT / "book" / "diagramas").glob("*.mmd"))
