@@ -158,6 +158,39 @@ def test_axe_reports_a_critical_violation_naming_the_page(tmp_path):
                for p in problems), problems
 
 
+def test_axe_checks_again_only_what_changed_and_repeats_cached_findings(tmp_path, monkeypatch):
+    """With a cache, unchanged pages start no browser and still report their
+    violations; an edited page is checked again, and an edited style sheet
+    has every page checked again."""
+    monkeypatch.setenv("CHECKER_CACHE", str(tmp_path / "cache"))
+    site = tmp_path / "site"
+    site.mkdir()
+    head = '<head><title>{0}</title><link rel="stylesheet" href="estilo.css"/></head>'
+    (site / "estilo.css").write_text("p { color: #222; }\n", encoding="utf-8")
+    (site / "bien.html").write_text(
+        f'<!DOCTYPE html><html lang="es">{head.format("Bien")}'
+        "<body><main><h1>Bien</h1><p>Texto.</p></main></body></html>", encoding="utf-8")
+    (site / "mal.html").write_text(
+        f'<!DOCTYPE html><html lang="es">{head.format("Mal")}'
+        '<body><main><h1>Mal</h1><div role="list"><div>No es un elemento de lista</div></div>'
+        "</main></body></html>", encoding="utf-8")
+    sent, real = [], check_axe.in_browser
+    monkeypatch.setattr(check_axe, "in_browser",
+                        lambda urls: sent.append(sorted(Path(u).name for u in urls)) or real(urls))
+
+    def check() -> list[str]:
+        return check_axe.problems(check_axe.run(check_axe.pages([str(site)])))
+
+    first = check()
+    assert any("mal.html: aria-required-children (critical)" in p for p in first), first
+    assert check() == first
+    (site / "bien.html").write_text((site / "bien.html").read_text().replace("Texto", "Otro"))
+    assert check() == first
+    (site / "estilo.css").write_text("p { color: #333; }\n", encoding="utf-8")
+    assert check() == first
+    assert sent == [["bien.html", "mal.html"], ["bien.html"], ["bien.html", "mal.html"]]
+
+
 def test_axe_finds_no_violation_on_any_page(book):
     pages = check_axe.pages([str(book / "html")])
     for lang in LANGS:

@@ -9,16 +9,24 @@ checked too.  axe-core (pinned in package-lock.json) runs with the WCAG 2.1
 A and AA rules and axe's best practices, in one Debian Chromium for all the
 pages (tools/axe_pages.mjs, through puppeteer-core).  Every violation of any
 impact is a problem: ``page: rule (impact): what is wrong [element]``.
+
+With $CHECKER_CACHE set, what axe found on a page is kept in
+$CHECKER_CACHE/axe, keyed by the page, every file of its site a page can
+load (all but pages and downloads), the query, the rules, axe-core's version
+and Chromium: an unchanged page is not checked again, and a page with a
+violation reports it every time.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 import gate
 
@@ -31,6 +39,13 @@ TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 SEARCH_QUERY = "MLOps"
 
 
+# The folder each page was found in (a site): what the page can load lies
+# under it.  A page given alone stands for its own folder.
+SITES: dict[str, Path] = {}
+# Files of a site that no page loads: downloads and Sphinx's bookkeeping.
+NOT_LOADED = {".html", ".pdf", ".epub", ".zip", ".inv", ".buildinfo", ".downloads"}
+
+
 def pages(args: list[str]) -> list[str]:
     urls = []
     for arg in args:
@@ -38,13 +53,67 @@ def pages(args: list[str]) -> list[str]:
         found = sorted(p for p in path.rglob("*.html") if "_static" not in p.parts) \
             if path.is_dir() else [path]
         for page in found:
+            SITES[page.as_uri()] = path if path.is_dir() else path.parent
             urls.append(page.as_uri())
             if page.name == "search.html":
                 urls.append(f"{page.as_uri()}?q={SEARCH_QUERY}")
     return urls
 
 
+def site_digest(site: Path) -> str:
+    """Every file of ``site`` a page can load (style sheets, scripts, the
+    search index, images, fonts), names and bytes, in one digest."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in site.rglob("*") if p.is_file()):
+        if path.suffix not in NOT_LOADED and path.name not in NOT_LOADED:
+            digest.update(f"{path.relative_to(site)}\0".encode() + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def cache_entry(url: str, digests: dict[Path, str]) -> Path | None:
+    """Where axe's findings on ``url`` are kept ($CHECKER_CACHE/axe): keyed by
+    the page, what its site lets it load, the query, the rules, axe-core's
+    version and the browser."""
+    if not os.environ.get("CHECKER_CACHE"):
+        return None
+    page, _, query = url.partition("?")
+    path = Path(unquote(urlparse(page).path))
+    site = SITES.get(page, path.parent)
+    if site not in digests:
+        digests[site] = site_digest(site)
+    browser = Path(CHROMIUM).resolve()
+    axe = json.loads((ROOT / "node_modules" / "axe-core" / "package.json").read_text())["version"]
+    key = hashlib.sha256("\0".join([
+        axe, str(browser), str(browser.stat().st_mtime_ns if browser.exists() else 0),
+        " ".join(TAGS), query, str(path.relative_to(site)),
+        digests[site]]).encode()
+        + b"\0" + path.read_bytes()).hexdigest()
+    return Path(os.environ["CHECKER_CACHE"], "axe", key[:2], f"{key}.json")
+
+
 def run(urls: list[str]) -> list[dict]:
+    """axe's findings on every page: those of unchanged pages from the cache,
+    the others from the browser (started only when one is needed)."""
+    digests: dict[Path, str] = {}  # one reading of each site per run
+    results, missing, entries = [], [], {url: cache_entry(url, digests) for url in urls}
+    for url in urls:
+        entry = entries[url]
+        if entry and entry.exists():
+            results.append({**json.loads(entry.read_text(encoding="utf-8")), "url": url})
+        else:
+            missing.append(url)
+    fresh = in_browser(missing) if missing else []
+    for result in fresh:
+        entry = entries.get(result.get("url"))
+        if entry and "error" not in result:
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            tmp = entry.with_name(f"{entry.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(result), encoding="utf-8")
+            tmp.replace(entry)
+    return results + fresh
+
+
+def in_browser(urls: list[str]) -> list[dict]:
     request = {"chromium": CHROMIUM, "noSandbox": os.geteuid() == 0, "concurrency": 2,
                "tags": TAGS, "pages": urls}
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
