@@ -68,9 +68,10 @@ NODE_STAMP   := node_modules/.installed
 # Rendered diagrams, shared by every builder and language and kept across
 # builds (see _ext/diagram_renderer.py); `make clean` empties it too.
 export DIAGRAM_CACHE := $(abspath $(BUILDDIR))/diagram-cache
-# What the EPUB checkers found, kept across builds: EPUBCheck's passes by the
-# EPUB's checksum, Ace's findings per content document (tools/check_epub.py,
-# tools/check_ace.py).  An edit to one chapter runs axe on that chapter only.
+# What the checkers found, kept across builds: EPUBCheck's passes by the
+# EPUB's checksum, Ace's findings per content document, axe-core's per HTML
+# page (tools/check_epub.py, check_ace.py, check_axe.py).  An edit to one
+# chapter runs axe on that chapter only.
 export CHECKER_CACHE := $(abspath $(BUILDDIR))/checker-cache
 # The diagram renderer and the accessibility checkers drive Debian's
 # Chromium through puppeteer, which must not fetch its own.

@@ -41,6 +41,8 @@ const sha256 = () => crypto.createHash("sha256");
 
 // What a browser of this identity finds: the Chromium binary (path, size,
 // time) and Ace's version stand for the browser and the injected scripts.
+// The same for every document of the run, so it is worked out once.
+let identity = null;
 function browserIdentity() {
   const chromium = process.env.PUPPETEER_EXECUTABLE_PATH || "";
   let stamp = "";
@@ -49,6 +51,13 @@ function browserIdentity() {
     stamp = `${st.size}:${st.mtimeMs}`;
   } catch (_e) { /* no such file: the runner will say so */ }
   return `ace ${acePackage.version}\0chromium ${chromium} ${stamp}`;
+}
+function checkerIdentity(scripts) {
+  if (identity === null) {
+    identity = sha256().update(browserIdentity()).update("\0")
+      .update(scripts.map((s) => fs.readFileSync(s)).join("\0")).digest("hex");
+  }
+  return identity;
 }
 
 // Every file of the unzipped EPUB a page can load, in one digest: all but the
@@ -96,8 +105,7 @@ const cachedRunner = {
   run: async (url, scripts, scriptContents, basedir) => {
     const file = fileURLToPath(url);
     const key = sha256()
-      .update(browserIdentity()).update("\0")
-      .update(scripts.map((s) => fs.readFileSync(s)).join("\0")).update("\0")
+      .update(checkerIdentity(scripts)).update("\0")
       .update(scriptContents.join("\0")).update("\0")
       .update(resourcesDigest(basedir)).update("\0")
       .update(path.relative(basedir, file)).update("\0")

@@ -70,32 +70,36 @@ def site_digest(site: Path) -> str:
     return digest.hexdigest()
 
 
-def cache_entry(url: str, digests: dict[Path, str]) -> Path | None:
+def checker_identity() -> str:
+    """axe-core's version, the rules and the browser: what every page's key shares."""
+    browser = Path(CHROMIUM).resolve()
+    axe = json.loads((ROOT / "node_modules" / "axe-core" / "package.json").read_text())["version"]
+    return "\0".join([axe, str(browser), str(browser.stat().st_mtime_ns if browser.exists() else 0),
+                      " ".join(TAGS)])
+
+
+def cache_entry(url: str, identity: str, digests: dict[Path, str]) -> Path:
     """Where axe's findings on ``url`` are kept ($CHECKER_CACHE/axe): keyed by
-    the page, what its site lets it load, the query, the rules, axe-core's
-    version and the browser."""
-    if not os.environ.get("CHECKER_CACHE"):
-        return None
+    the page, what its site lets it load, the query and ``identity``."""
     page, _, query = url.partition("?")
     path = Path(unquote(urlparse(page).path))
     site = SITES.get(page, path.parent)
     if site not in digests:
         digests[site] = site_digest(site)
-    browser = Path(CHROMIUM).resolve()
-    axe = json.loads((ROOT / "node_modules" / "axe-core" / "package.json").read_text())["version"]
-    key = hashlib.sha256("\0".join([
-        axe, str(browser), str(browser.stat().st_mtime_ns if browser.exists() else 0),
-        " ".join(TAGS), query, str(path.relative_to(site)),
-        digests[site]]).encode()
-        + b"\0" + path.read_bytes()).hexdigest()
+    key = hashlib.sha256("\0".join([identity, query, str(path.relative_to(site)),
+                                     digests[site]]).encode()
+                         + b"\0" + path.read_bytes()).hexdigest()
     return Path(os.environ["CHECKER_CACHE"], "axe", key[:2], f"{key}.json")
 
 
 def run(urls: list[str]) -> list[dict]:
     """axe's findings on every page: those of unchanged pages from the cache,
     the others from the browser (started only when one is needed)."""
-    digests: dict[Path, str] = {}  # one reading of each site per run
-    results, missing, entries = [], [], {url: cache_entry(url, digests) for url in urls}
+    entries: dict[str, Path | None] = dict.fromkeys(urls)
+    if os.environ.get("CHECKER_CACHE"):
+        identity, digests = checker_identity(), {}  # each site read once per run
+        entries = {url: cache_entry(url, identity, digests) for url in urls}
+    results, missing = [], []
     for url in urls:
         entry = entries[url]
         if entry and entry.exists():
