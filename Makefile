@@ -207,21 +207,24 @@ FORCE:
 .PRECIOUS: $(BUILDDIR)/%.stamp
 .SECONDEXPANSION:
 $(BUILDDIR)/%.stamp: $$(call INPUTS,$$(firstword $$(subst /, ,$$*))) | setup
-	$(eval lang    := $(word 1,$(subst /, ,$*)))
-	$(eval builder := $(word 2,$(subst /, ,$*)))
-	@# The EPUB packs whatever is in its output folder: start it empty so
-	@# that files of earlier builds never end up in the book.  Other
-	@# builders start empty when a document was added, renamed or removed,
-	@# so that no page of a removed document is published.
-	$(Q)$(if $(filter epub,$(builder)),rm -rf $(BUILDDIR)/$(lang)/epub)
-	$(Q)docs="$$(cd $(SOURCEDIR) && find . -name '*.md' | LC_ALL=C sort | md5sum)"; \
-	[ "$$docs" = "$$(cat $(BUILDDIR)/$(lang)/$(builder).docs 2>/dev/null)" ] \
-	  || rm -rf $(BUILDDIR)/$(lang)/$(builder); \
-	mkdir -p $(BUILDDIR)/$(lang) && echo "$$docs" > $(BUILDDIR)/$(lang)/$(builder).docs.new
-	$(Q)$(T0); $(call SPHINX_BUILD,$(builder),$(lang)); \
-	$(call DONE,$(lang)/$(builder),Sphinx -> $(BUILDDIR)/$(lang)/$(builder)/)
-	$(Q)mv $(BUILDDIR)/$(lang)/$(builder).docs.new $(BUILDDIR)/$(lang)/$(builder).docs
-	$(Q)touch $@
+	$(call SPHINX_STEP,$(word 2,$(subst /, ,$*)),$(word 1,$(subst /, ,$*)))
+
+# $(call SPHINX_STEP,builder,lang): the recipe of that rule, which the PDF
+# step below runs too.  The EPUB packs whatever is in its output folder: it
+# starts empty, so that files of earlier builds never end up in the book.
+# Other builders start empty when a document was added, renamed or removed,
+# so that no page of a removed document is published.
+define SPHINX_STEP
+$(Q)$(if $(filter epub,$(1)),rm -rf $(BUILDDIR)/$(2)/epub)
+$(Q)docs="$$(cd $(SOURCEDIR) && find . -name '*.md' | LC_ALL=C sort | md5sum)"; \
+[ "$$docs" = "$$(cat $(BUILDDIR)/$(2)/$(1).docs 2>/dev/null)" ] \
+  || rm -rf $(BUILDDIR)/$(2)/$(1); \
+mkdir -p $(BUILDDIR)/$(2) && echo "$$docs" > $(BUILDDIR)/$(2)/$(1).docs.new
+$(Q)$(T0); $(call SPHINX_BUILD,$(1),$(2)); \
+$(call DONE,$(2)/$(1),Sphinx -> $(BUILDDIR)/$(2)/$(1)/)
+$(Q)mv $(BUILDDIR)/$(2)/$(1).docs.new $(BUILDDIR)/$(2)/$(1).docs
+$(Q)touch $(BUILDDIR)/$(2)/$(1).stamp
+endef
 
 # Each artifact passes its gates (tools/check_artifacts.py, EPUBCheck) before
 # it replaces the published one.
@@ -234,9 +237,13 @@ $(DISTDIR)/html/%/index.html: $(BUILDDIR)/%/html.stamp
 
 # The PDF is made and passes its gates in one step, which records the
 # checksum of what passed (as the EPUB checkers do below); publishing it is
-# the next.
-$(BUILDDIR)/%/pdf.ok: $(BUILDDIR)/%/latex.stamp
+# the next.  The step writes its LaTeX sources too (the Sphinx step of
+# latex.stamp, which `make latex` makes alone), so that LaTeX, one core
+# busy for a long time, starts as soon as its sources are written; as a
+# step of its own it would wait behind every builder already queued.
+$(BUILDDIR)/%/pdf.ok: $$(call INPUTS,$$*) | setup
 	$(Q)rm -f $@
+	$(call SPHINX_STEP,latex,$*)
 	$(Q)$(T0); $(TOOL) tools/latex_run.py $(BUILDDIR)/$*/latex/mlops-handbook.tex; \
 	pages=$$(pdfinfo $(BUILDDIR)/$*/latex/mlops-handbook.pdf | sed -n 's/^Pages: *//p'); \
 	$(call DONE,$*/pdf,LaTeX -> $(BUILDDIR)/$*/latex/mlops-handbook.pdf,$$pages pages)
@@ -248,19 +255,34 @@ $(DISTDIR)/mlops-handbook-%.pdf: $(BUILDDIR)/%/pdf.ok
 	@$(call LOG,$*/pdf,gates passed -> $@)
 
 # The EPUB's two checkers are steps of their own, so that they run side by
-# side (each starts slowly: a JVM, a browser).  A checker that passes
-# records the checksum of the EPUB it passed in its .ok file (the tests
-# compare it with the published EPUB instead of running the checker again);
-# one that fails leaves none, and the EPUB is not published.
-$(BUILDDIR)/%/epubcheck.ok: $(BUILDDIR)/%/epub.stamp
-	$(Q)$(T0); $(TOOL) tools/check_epub.py $(BUILDDIR)/$*/epub/mlops-handbook.epub; \
-	$(call DONE,$*/epub,EPUBCheck passed)
-	$(Q)sha256sum $(BUILDDIR)/$*/epub/mlops-handbook.epub > $@
+# side, and each checks the EPUBs of every edition this run builds in one
+# start (most of their time is starting: a Java virtual machine and
+# EPUBCheck's schemas, a browser and axe-core): the editions of LANGS for
+# `make`, `make check` or `make test`, the one of LANG for `make epub` and
+# the other one-edition targets.  A checker that passes records the checksum
+# of each EPUB it passed in that edition's .ok file (the tests compare it
+# with the published EPUB instead of running the checker again); one that
+# fails leaves none, and no EPUB is published.
+EPUB_EDITIONS := $(if $(filter html pdf epub latex readthedocs-output,$(MAKECMDGOALS)),$(BOOK_LANG),$(LANGS))
+# $(call CHECK_EPUBS,tools/check_<name>.py,<name of its .ok files>,editions,log text)
+CHECK_EPUBS = $(T0); $(TOOL) $(1) $(foreach l,$(3),$(BUILDDIR)/$(l)/epub/mlops-handbook.epub); \
+	$(call DONE,$(subst $(space),+,$(strip $(3)))/epub,$(4)); \
+	$(foreach l,$(3),sha256sum $(BUILDDIR)/$(l)/epub/mlops-handbook.epub > $(BUILDDIR)/$(l)/$(2).ok &&) true
+space := $(subst ,, )
+EPUBCHECK_LOG = EPUBCheck passed
+ACE_LOG       = Ace by DAISY: no accessibility violation
 
+$(foreach l,$(EPUB_EDITIONS),$(BUILDDIR)/$(l)/epubcheck.ok) &: \
+		$(foreach l,$(EPUB_EDITIONS),$(BUILDDIR)/$(l)/epub.stamp)
+	$(Q)$(call CHECK_EPUBS,tools/check_epub.py,epubcheck,$(EPUB_EDITIONS),$(EPUBCHECK_LOG))
+$(foreach l,$(EPUB_EDITIONS),$(BUILDDIR)/$(l)/ace.ok) &: \
+		$(foreach l,$(EPUB_EDITIONS),$(BUILDDIR)/$(l)/epub.stamp)
+	$(Q)$(call CHECK_EPUBS,tools/check_ace.py,ace,$(EPUB_EDITIONS),$(ACE_LOG))
+# An edition outside them (e.g. `make dist/mlops-handbook-en.epub`) on its own.
+$(BUILDDIR)/%/epubcheck.ok: $(BUILDDIR)/%/epub.stamp
+	$(Q)$(call CHECK_EPUBS,tools/check_epub.py,epubcheck,$*,$(EPUBCHECK_LOG))
 $(BUILDDIR)/%/ace.ok: $(BUILDDIR)/%/epub.stamp
-	$(Q)$(T0); $(TOOL) tools/check_ace.py $(BUILDDIR)/$*/epub/mlops-handbook.epub; \
-	$(call DONE,$*/epub,Ace by DAISY: no accessibility violation)
-	$(Q)sha256sum $(BUILDDIR)/$*/epub/mlops-handbook.epub > $@
+	$(Q)$(call CHECK_EPUBS,tools/check_ace.py,ace,$*,$(ACE_LOG))
 
 $(DISTDIR)/mlops-handbook-%.epub: $(BUILDDIR)/%/epubcheck.ok $(BUILDDIR)/%/ace.ok
 	$(Q)$(TOOL) tools/check_artifacts.py epub $(BUILDDIR)/$*/epub/mlops-handbook.epub $*

@@ -97,7 +97,7 @@ def test_ace_checks_again_only_what_changed_and_repeats_cached_findings(minimal_
         rb"(dcterms:modified\">)[^<]*", rb"\g<1>2031-01-01T00:00:00Z", d)})
 
     def counts(epub: Path) -> tuple[int, int]:
-        output = check_ace.start(epub, tmp_path / "report.json").communicate()[0]
+        output = check_ace.start([(epub, tmp_path / "report.json")], tmp_path).communicate()[0]
         found = re.fullmatch(r"(\d+) document\(s\) checked, (\d+) unchanged\n", output)
         assert found, output
         return int(found[1]), int(found[2])
@@ -126,11 +126,55 @@ def test_epubcheck_remembers_passes_by_checksum_never_failures(minimal_published
     bad = rewrite_epub(good, tmp_path / "bad.epub", {"capitulo.xhtml": lambda d: d.replace(
         b"</h1>", b'</h1><p><a href="nada.xhtml">roto</a></p>', 1)})
     runs, real_run = [], check_epub.run
-    monkeypatch.setattr(check_epub, "run", lambda epub: runs.append(epub) or real_run(epub))
+    monkeypatch.setattr(check_epub, "run", lambda *epubs: runs.extend(epubs) or real_run(*epubs))
     assert [check_epub.main(["check_epub", str(good)]) for _ in range(2)] == [0, 0]
     assert check_epub.main(["check_epub", str(bad)]) == 1
     assert runs == [str(good), str(bad)]
     assert check_epub.verdict(str(good)).exists() and not check_epub.verdict(str(bad)).exists()
+
+
+def test_epubcheck_checks_several_epubs_in_one_start_each_with_its_own_findings(
+        minimal_published, tmp_path, monkeypatch):
+    """One Java virtual machine for every EPUB of a call; what EPUBCheck
+    prints about one EPUB is reported for that EPUB only, whatever the order."""
+    import check_epub
+
+    monkeypatch.delenv("CHECKER_CACHE", raising=False)
+    good = minimal_published / "dist" / "mlops-handbook-es.epub"
+    bad = rewrite_epub(good, tmp_path / "bad.epub", {"capitulo.xhtml": lambda d: d.replace(
+        b"</h1>", b'</h1><p><a href="nada.xhtml">roto</a></p>', 1)})
+    starts = []
+    real_run = subprocess.run
+    monkeypatch.setattr(check_epub.subprocess, "run",
+                        lambda *a, **k: starts.append(a[0]) or real_run(*a, **k))
+    first_bad = check_epub.run(str(bad), str(good), str(bad))
+    assert len(starts) == 1
+    assert [p.returncode for p in first_bad] == [1, 0, 1]
+    assert all("RSC-007" in p.stdout and f"{bad}/capitulo.xhtml" in p.stdout
+               for p in (first_bad[0], first_bad[2])), first_bad[0].stdout
+    assert "RSC-007" not in first_bad[1].stdout and str(bad) not in first_bad[1].stdout
+    assert [p.returncode for p in check_epub.run(str(good), str(bad))] == [0, 1]
+    assert check_epub.main(["check_epub", str(good), str(bad)]) == 1
+
+
+def test_ace_checks_several_epubs_in_one_browser_each_with_its_own_findings(
+        minimal_published, tmp_path, monkeypatch):
+    monkeypatch.delenv("CHECKER_CACHE", raising=False)
+    good = minimal_published / "dist" / "mlops-handbook-es.epub"
+    bad = rewrite_epub(good, tmp_path / "bad.epub",
+                       {"capitulo.xhtml": no_language_and_a_heading_without_level})
+    runs = [(bad, tmp_path / "bad.json"), (good, tmp_path / "good.json")]
+    output = check_ace.start(runs, tmp_path).communicate()[0]
+    found = re.fullmatch(r"(\d+) document\(s\) checked, 0 unchanged\n", output)
+    with zipfile.ZipFile(good) as z:
+        documents = sum(n.endswith(".xhtml") for n in z.namelist())
+    assert found and int(found[1]) == 2 * documents, output
+    import json
+
+    reports = [json.loads(report.read_text(encoding="utf-8")) for _, report in runs]
+    assert check_ace.violations(bad, reports[0]) and not check_ace.violations(good, reports[1])
+    problems = check_ace.check([good, bad])
+    assert problems and all(p.startswith(f"{bad}/capitulo.xhtml: ") for p in problems), problems
 
 
 def test_ace_finds_no_violation_in_either_edition(book):

@@ -49,6 +49,7 @@ def test_noop_make_does_no_sphinx_latex_or_diagram_work(book):
                           env=MAKE_ENV)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     for tool in ("sphinx_build.py", "latex_run.py _build", "mermaid", "check_epub.py _build",
+                 "check_ace.py _build",
                  "check_artifacts.py html", "check_artifacts.py pdf", "check_artifacts.py epub",
                  "check_artifacts.py all"):
         assert tool not in proc.stdout, f"a no-op make ran {tool}:\n{proc.stdout}"
@@ -160,6 +161,21 @@ def test_the_epub_checkers_are_steps_that_can_run_side_by_side():
                 if l.startswith("dist/mlops-handbook-es.epub:"))
     # Two prerequisites of the publishing step, not two commands in it.
     assert "_build/es/epubcheck.ok" in rule and "_build/es/ace.ok" in rule, rule
+
+
+@pytest.mark.parametrize("goal, editions", [(["dist"], ["es", "en"]), (["epub", "LANG=en"], ["en"]),
+                                            (["readthedocs-output", "LANG=es"], ["es"])])
+def test_each_epub_checker_starts_once_for_the_editions_a_run_builds(goal, editions):
+    """One EPUBCheck (one Java virtual machine) and one Ace (one browser) for
+    every EPUB that the goal builds, not one per edition."""
+    proc = subprocess.run(["make", "--dry-run", "--always-make", "-j1", *goal,
+                           "READTHEDOCS_OUTPUT=/nonexistent"], cwd=ROOT, capture_output=True,
+                          text=True, env=MAKE_ENV)
+    assert proc.returncode == 0, proc.stderr
+    epubs = " ".join(f"_build/{lang}/epub/mlops-handbook.epub" for lang in editions)
+    for tool in ("check_epub.py", "check_ace.py"):
+        runs = [line for line in proc.stdout.splitlines() if f"tools/{tool} " in line]
+        assert len(runs) == 1 and f"tools/{tool} {epubs};" in runs[0], runs
 
 
 def test_release_gates_parse_an_artifact_once(tmp_path):

@@ -114,6 +114,7 @@ def test_readthedocs_installs_every_package_that_setup_probes():
     every probe of tools/system_deps.py satisfied, or fails."""
     provided_otherwise = {
         "chromium": "Chrome for Testing, installed by post_system_dependencies",
+        "chromium-headless-shell": "the same Chrome for Testing (CHROMIUM)",
         "nodejs": "build.tools.nodejs", "npm": "build.tools.nodejs",
         "python3-venv": "build.tools.python",
         "make": "the build image", "git": "the build image", "ca-certificates": "the build image",
@@ -131,8 +132,10 @@ def test_setup_probes_the_browser_that_chromium_names():
         assert proc.returncode == 0, proc.stderr
         return proc.stdout.partition("--no-install-recommends")[2].split()
 
-    assert "chromium" not in asked(CHROMIUM=shutil.which("chromium") or "/usr/bin/chromium")
-    assert "chromium" in asked(CHROMIUM="/nonexistent/chrome-linux64/chrome")
+    assert not {"chromium", "chromium-headless-shell"} & set(
+        asked(CHROMIUM=shutil.which("chromium") or "/usr/bin/chromium"))
+    assert {"chromium", "chromium-headless-shell"} <= set(
+        asked(CHROMIUM="/nonexistent/chrome-linux64/chrome"))
 
 
 def test_readthedocs_browser_is_the_locked_puppeteer_revision():

@@ -1,39 +1,51 @@
-// Check one EPUB with Ace by DAISY, remembering what axe found in each
-// content document (called by tools/check_ace.py).
+// Check EPUBs with Ace by DAISY, one browser for all of them, remembering
+// what axe found in each content document (called by tools/check_ace.py).
 //
-//   node tools/ace_epub.cjs BOOK.epub REPORT.json [CACHE_DIR]
+//   node tools/ace_epub.cjs [--cache DIR] BOOK.epub REPORT.json [BOOK.epub REPORT.json ...]
 //
 // This is Ace's own pipeline (@daisy/ace-core: unzip, package checks, every
-// content document through @daisy/ace-axe-runner-puppeteer, the report), as
-// `ace-cli` runs it, with one difference: the browser runner is wrapped by a
-// cache.  axe's findings on a content document depend only on that
-// document, on the files it can load (style sheets, images, fonts: every
-// other file of the EPUB but the content documents and the package files,
-// which no page loads), on the scripts Ace injects and on the browser.  All
-// of these go into the key, so a document
-// is checked again as soon as any of them changes, and a document whose
-// bytes did not change is not.  An edit to one chapter checks that chapter;
-// an unchanged EPUB starts no browser at all.  Findings are cached whatever
-// they are, so a cached violation is reported again every time.
+// content document through a browser runner, the report), as `ace-cli` runs
+// it, with a runner of its own in place of @daisy/ace-axe-runner-puppeteer.
+// It does what that runner does to each document: http(s) requests are
+// aborted, an .html document is served as XHTML, the scripts Ace gives it
+// are added to the page and marked data-ace, and daisy.ace.run's results are
+// returned.  It differs in what it costs:
 //
-// Exit status: 0 with REPORT.json written (Ace's report.json), 1 when Ace
-// could not check the EPUB (its message on stderr).
+// - one browser checks every EPUB of the call, and each of its pages checks
+//   one document after another instead of a new page per document;
+// - Ace's scripts are added by their file: URL instead of their text, so
+//   the browser compiles axe-core (1.3 MB) once per page, not once per
+//   document;
+// - a cache sits in front of it.  axe's findings on a content document
+//   depend only on that document, on the files it can load (style sheets,
+//   images, fonts: every other file of the EPUB but the content documents
+//   and the package files, which no page loads), on the scripts Ace injects
+//   and on the browser.  All of these go into the key, so a document is
+//   checked again as soon as any of them changes, and a document whose bytes
+//   did not change is not.  An edit to one chapter checks that chapter; an
+//   unchanged EPUB starts no browser at all.  Findings are cached whatever
+//   they are, so a cached violation is reported again every time.
+//
+// Exit status: 0 with every REPORT.json written (Ace's report.json), 1 when
+// Ace could not check an EPUB (its message on stderr).
 
 "use strict";
 
 const crypto = require("node:crypto");
 const fs = require("node:fs");
+const os = require("node:os");
 const path = require("node:path");
 const { fileURLToPath, pathToFileURL } = require("node:url");
 
 const ace = require("@daisy/ace-core");
 const logger = require("@daisy/ace-logger");
-const runner = require("@daisy/ace-axe-runner-puppeteer");
 const acePackage = require("@daisy/ace-meta/package");
+const puppeteer = require("puppeteer");
 
-const [epubPath, reportPath, cacheDir] = process.argv.slice(2);
-if (!epubPath || !reportPath) {
-  process.stderr.write("usage: node tools/ace_epub.cjs BOOK.epub REPORT.json [CACHE_DIR]\n");
+const args = process.argv.slice(2);
+const cacheDir = args[0] === "--cache" ? (args.shift(), args.shift()) : null;
+if (args.length === 0 || args.length % 2 !== 0) {
+  process.stderr.write("usage: node tools/ace_epub.cjs [--cache DIR] BOOK.epub REPORT.json [BOOK.epub REPORT.json ...]\n");
   process.exit(2);
 }
 
@@ -94,14 +106,70 @@ function swap(text, from, to) {
   return text.split(from).join(to);
 }
 
-let launched = null;
+// The browser and its pages, shared by every EPUB of the call.  A page that
+// failed is closed, not reused.
+const TIMEOUT = 240000; // Ace's runner: a document may take minutes to check
+let browser = null;
+const idle = [];
+async function openPage() {
+  if (idle.length) return idle.pop();
+  if (!browser) {
+    browser = puppeteer.launch({
+      headless: "shell",
+      args: ["--no-sandbox", "--disable-setuid-sandbox"],
+      protocolTimeout: TIMEOUT,
+    });
+  }
+  const page = await (await browser).newPage();
+  await page.setRequestInterception(true);
+  page.on("request", (request) => {
+    const url = request.url();
+    if (/^https?:\/\//.test(url)) {
+      request.abort();
+    } else if (request.resourceType() === "document" && /^file:\//.test(url) && /\.html?$/.test(url)) {
+      fs.readFile(new URL(url), "utf8", (err, xhtml) => {
+        if (err) request.continue();
+        else request.respond({ status: 200, contentType: "application/xhtml+xml", body: xhtml });
+      });
+    } else {
+      request.continue();
+    }
+  });
+  return page;
+}
+
+async function check(url, scripts, scriptContents) {
+  const page = await openPage();
+  try {
+    await page.goto(url, { timeout: TIMEOUT });
+    for (const content of scriptContents) {
+      const tag = await page.addScriptTag({ content });
+      await page.evaluate((element) => element.setAttribute("data-ace", ""), tag);
+    }
+    for (const script of scripts) {
+      const tag = await page.addScriptTag({ url: pathToFileURL(script).href });
+      await page.evaluate((element) => element.setAttribute("data-ace", ""), tag);
+    }
+    const results = await page.evaluate(() => new Promise((resolve, reject) => {
+      window.daisy.ace.run((err, res) => (err ? reject(err) : resolve(res)));
+    }));
+    idle.push(page);
+    return results;
+  } catch (err) {
+    await page.close().catch(() => {});
+    throw err;
+  }
+}
+
 const counts = { checked: 0, cached: 0 };
 const cachedRunner = {
-  concurrency: runner.concurrency,
-  setTimeout: (ms) => runner.setTimeout(ms),
-  // The browser starts with the first document that is not in the cache.
+  // A page per core: each document keeps a core busy.
+  concurrency: Math.max(1, os.availableParallelism ? os.availableParallelism() : os.cpus().length),
+  setTimeout: () => {},
+  // The browser starts with the first document that is not in the cache,
+  // and closes when every EPUB is checked.
   launch: async () => {},
-  close: async () => { if (launched) { await launched; await runner.close(); } },
+  close: async () => {},
   run: async (url, scripts, scriptContents, basedir) => {
     const file = fileURLToPath(url);
     const key = sha256()
@@ -122,9 +190,7 @@ const cachedRunner = {
         return results;
       } catch (_e) { /* unreadable: check the document again */ }
     }
-    if (!launched) launched = runner.launch();
-    await launched;
-    const results = await runner.run(url, scripts, scriptContents, basedir);
+    const results = await check(url, scripts, scriptContents);
     counts.checked += 1;
     if (entry) {
       let text = JSON.stringify(results);
@@ -143,13 +209,19 @@ logger.initLogger({ verbose: false, silent: true });
 // the book's images are made); the report is also what the promise returns.
 const stdoutWrite = process.stdout.write.bind(process.stdout);
 process.stdout.write = () => true;
-ace(path.resolve(epubPath), { cwd: process.cwd(), jobId: "", silent: true }, cachedRunner)
-  .then(([, report]) => {
-    fs.writeFileSync(reportPath, JSON.stringify(report));
-    stdoutWrite(`${counts.checked} document(s) checked, ${counts.cached} unchanged\n`);
-    process.exit(0);
-  })
-  .catch((err) => {
-    process.stderr.write(`Ace by DAISY failed: ${err && err.message ? err.message : err}\n`);
-    process.exit(1);
-  });
+(async () => {
+  for (let i = 0; i < args.length; i += 2) {
+    const [epub, report] = [args[i], args[i + 1]];
+    try {
+      const [, result] = await ace(path.resolve(epub), { cwd: process.cwd(), jobId: "", silent: true },
+        cachedRunner);
+      fs.writeFileSync(report, JSON.stringify(result));
+    } catch (err) {
+      process.stderr.write(`${epub}: Ace by DAISY failed: ${err && err.message ? err.message : err}\n`);
+      process.exitCode = 1;
+    }
+  }
+  if (browser) await browser.then((b) => b.close(), () => {});
+  stdoutWrite(`${counts.checked} document(s) checked, ${counts.cached} unchanged\n`);
+  process.exit(process.exitCode || 0);
+})();

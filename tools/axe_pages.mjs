@@ -24,7 +24,9 @@ let browser;
 try {
   browser = await puppeteer.launch({
     executablePath: request.chromium,
-    headless: true,
+    // chromium-headless-shell (or, named by CHROMIUM, a full Chromium in
+    // its headless mode).
+    headless: "shell",
     args: request.noSandbox ? ["--no-sandbox", "--disable-gpu"] : ["--disable-gpu"],
   });
 } catch (err) {

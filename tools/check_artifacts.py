@@ -12,7 +12,7 @@ built artifact before the Makefile publishes it (the PDF's LaTeX log and
 sources are next to it).  Each artifact is parsed once: the ``pdf`` and
 ``epub`` gates save what they read (``<file>.gates.json``: text, metadata)
 beside the built file, and ``all`` parses a published file again only when
-it is not, byte for byte, the file they read.  Real parsers (pypdf, lxml, zipfile) throughout;
+it is not, byte for byte, the file they read.  Real parsers (pypdf, poppler's pdftotext, lxml, zipfile) throughout;
 every problem is printed, and the exit status is 1 if there is any.
 EPUBCheck and the internal link check run separately (check_epub.py,
 check_links.py).
@@ -42,6 +42,7 @@ import hashlib
 import json
 import posixpath
 import re
+import subprocess
 import sys
 import zipfile
 from pathlib import Path
@@ -258,9 +259,9 @@ def pdf_text_and_problems(path: Path, lang: str, log: Path, chapters: int,
     outline = [item for item in reader.outline if not isinstance(item, list)]
     if len(outline) < chapters:
         problems.append(f"{path}: {len(outline)} top-level outline entries for {chapters} chapters")
-    # One text extraction per page: its lines serve the layout checks, and
+    # One text extraction (pdftotext): its lines serve the layout checks, and
     # joined, as the page's text, the parity and "??" checks.
-    pages = [page_lines(page) for page in reader.pages]
+    pages = pages_lines(path)
     problems += pdf_layout_problems(reader, path, _continuation_labels(log.parent), pages)
     text = "\n".join("\n".join(lines) for lines in pages)
     if "??" in text:
@@ -307,25 +308,16 @@ def load_reading(built: Path, published: Path) -> dict | None:
     return data
 
 
-def page_lines(page) -> list[str]:
-    """The lines of text of a PDF page, top to bottom (pieces of text on one
-    baseline, left to right)."""
-    pieces = []
-
-    def visit(text, cm, tm, font, size) -> None:
-        if text.strip():
-            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
-            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-            pieces.append((y, x, text))
-
-    page.extract_text(visitor_text=visit)
-    lines: list[tuple[float, list]] = []
-    for y, x, text in sorted(pieces, key=lambda p: (-p[0], p[1])):
-        if lines and abs(lines[-1][0] - y) < 2:
-            lines[-1][1].append((x, text))
-        else:
-            lines.append((y, [(x, text)]))
-    return [" ".join(" ".join(t.split()) for _, t in sorted(parts)) for _, parts in lines]
+def pages_lines(path: Path) -> list[list[str]]:
+    """The lines of text of each page of a PDF, top to bottom, as poppler's
+    pdftotext lays them out (pieces of text on one baseline make one line,
+    the spaces between words kept), blank lines left out."""
+    proc = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"{path}: pdftotext failed: {proc.stderr.strip()}")
+    return [[" ".join(line.split()) for line in page.splitlines() if line.strip()]
+            for page in proc.stdout.split("\f")]
 
 
 def _body(lines: list[str], folio: str) -> list[str]:
@@ -365,9 +357,10 @@ def pdf_layout_problems(reader, path: Path, continuation: set[str],
     """
     problems = []
     labels = reader.page_labels
-    for number, page in enumerate(reader.pages, start=1):
+    pages = pages or pages_lines(path)
+    for number in range(1, len(reader.pages) + 1):
         folio = labels[number - 1] if number <= len(labels) else str(number)
-        lines = pages[number - 1] if pages else page_lines(page)
+        lines = pages[number - 1]
         body = [line for line in _body(lines, folio) if line not in continuation]
         where = f"{path}: page {number}" + (f" (folio {folio})" if folio != str(number) else "")
         if not body and any(line != folio for line in lines):

@@ -66,6 +66,10 @@ PROBES = [
     ("default-jre-headless", "command", "java"),
     # The browser the diagrams render in; CHROMIUM=/path names another build.
     ("chromium", "command", os.environ.get("CHROMIUM") or "chromium"),
+    # The same Chromium built for automation, which the EPUB and HTML
+    # accessibility checkers drive (it starts faster, and does less per page);
+    # CHROMIUM=/path replaces it too.
+    ("chromium-headless-shell", "command", os.environ.get("CHROMIUM") or "chromium-headless-shell"),
     ("nodejs", "command", "node"),
     ("npm", "command", "npm"),
     ("gettext", "command", "msgfmt"),
