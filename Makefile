@@ -278,6 +278,15 @@ $(foreach l,$(EPUB_EDITIONS),$(BUILDDIR)/$(l)/epubcheck.ok) &: \
 $(foreach l,$(EPUB_EDITIONS),$(BUILDDIR)/$(l)/ace.ok) &: \
 		$(foreach l,$(EPUB_EDITIONS),$(BUILDDIR)/$(l)/epub.stamp)
 	$(Q)$(call CHECK_EPUBS,tools/check_ace.py,ace,$(EPUB_EDITIONS),$(ACE_LOG))
+# Make starts the steps that are ready in the order it finds them, and a
+# step that becomes ready later waits behind all of them.  When a run builds
+# every edition, the HTML builders (the shortest steps) therefore wait for
+# the EPUBs, so that the EPUB checkers, the longest steps after LaTeX, are
+# found ready before them instead of after them.
+ifneq ($(filter-out $(BOOK_LANG),$(EPUB_EDITIONS)),)
+$(foreach l,$(EPUB_EDITIONS),$(BUILDDIR)/$(l)/html.stamp): \
+		| $(foreach l,$(EPUB_EDITIONS),$(BUILDDIR)/$(l)/epub.stamp)
+endif
 # An edition outside them (e.g. `make dist/mlops-handbook-en.epub`) on its own.
 $(BUILDDIR)/%/epubcheck.ok: $(BUILDDIR)/%/epub.stamp
 	$(Q)$(call CHECK_EPUBS,tools/check_epub.py,epubcheck,$*,$(EPUBCHECK_LOG))

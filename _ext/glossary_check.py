@@ -3,9 +3,10 @@
 Sphinx already warns when a ``{term}`` points to nothing (``term not in
 glossary``) and when a term is defined twice (``duplicate term
 description``).  The missing third check is the unused term: a definition
-no chapter links to.  The ``{term}`` references of each document are
-collected while reading (and merged across parallel readers); at the end
-each glossary term without a reference is a warning at its definition line.
+no chapter links to.  The ``{term}`` references of each document, and the
+terms its glossaries define, are collected while reading (and merged across
+parallel readers); at the end each glossary term without a reference is a
+warning at its definition line, with no document read again.
 Only the terms of a ``{glossary}`` count: a definition list elsewhere in a
 chapter is ordinary text.
 """
@@ -20,33 +21,46 @@ from sphinx.util import logging
 logger = logging.getLogger(__name__)
 
 
+# Per document: env.glossary_refs, the targets of its {term} references;
+# env.glossary_terms, the terms its glossaries define, as (ids, text, source).
+COLLECTED = ("glossary_refs", "glossary_terms")
+
+
 def collect_references(app: Sphinx, doctree: nodes.document) -> None:
-    refs = app.env.glossary_refs if hasattr(app.env, "glossary_refs") else {}
-    refs[app.env.docname] = {
+    env, docname = app.env, app.env.docname
+    refs = env.glossary_refs if hasattr(env, "glossary_refs") else {}
+    refs[docname] = {
         node["reftarget"].lower()
         for node in doctree.findall(addnodes.pending_xref)
         if node.get("reftype") == "term"
     }
-    app.env.glossary_refs = refs
+    env.glossary_refs = refs
+    defined = env.glossary_terms if hasattr(env, "glossary_terms") else {}
+    defined[docname] = [(tuple(term["ids"]), term.astext(), term.source)
+                        for glossary in doctree.findall(addnodes.glossary)
+                        for term in glossary.findall(nodes.term)]
+    env.glossary_terms = defined
 
 
 def purge(app: Sphinx, env, docname: str) -> None:
-    getattr(env, "glossary_refs", {}).pop(docname, None)
+    for name in COLLECTED:
+        getattr(env, name, {}).pop(docname, None)
 
 
 def merge(app: Sphinx, env, docnames, other) -> None:
-    env.glossary_refs = getattr(env, "glossary_refs", {})
-    env.glossary_refs.update({d: getattr(other, "glossary_refs", {}).get(d, set())
-                              for d in docnames})
+    for name in COLLECTED:
+        setattr(env, name, getattr(env, name, {}))
+        getattr(env, name).update({d: getattr(other, name, {}).get(d, [])
+                                   for d in docnames})
 
 
-def _term_line(term: nodes.term) -> int | None:
-    """The line that defines ``term``: MyST leaves ``term.line`` at 0, so the
+def _term_line(text: str, path: str | None) -> int | None:
+    """The line that defines a term: MyST leaves ``term.line`` at 0, so the
     definition is looked up in its source file (terms start a line)."""
     try:
-        with open(term.source, encoding="utf-8") as source:
+        with open(path, encoding="utf-8") as source:
             for number, line in enumerate(source, start=1):
-                if line.strip() == term.astext():
+                if line.strip() == text:
                     return number
     except (OSError, TypeError):
         pass
@@ -60,15 +74,13 @@ def check_unused(app: Sphinx, env) -> None:
     terms = env.domains.standard_domain._terms
     used = {terms[target][1] for target in set().union(*getattr(env, "glossary_refs", {}).values())
             if target in terms}
-    for doctree_name in sorted(env.found_docs):
-        doctree = env.get_doctree(doctree_name)
-        glossary_terms = (term for glossary in doctree.findall(addnodes.glossary)
-                          for term in glossary.findall(nodes.term))
-        for term in glossary_terms:
-            if not set(term["ids"]) & used:
-                line = _term_line(term)
-                location = f"{term.source}:{line}" if line else term.source
-                logger.warning("glossary term %r is never used with {term}", term.astext(),
+    defined = getattr(env, "glossary_terms", {})
+    for docname in sorted(env.found_docs):
+        for ids, text, path in defined.get(docname, []):
+            if not set(ids) & used:
+                line = _term_line(text, path)
+                location = f"{path}:{line}" if line else path
+                logger.warning("glossary term %r is never used with {term}", text,
                                location=location, type="glossary_check")
 
 

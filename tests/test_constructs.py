@@ -336,7 +336,7 @@ def test_epub_keeps_every_character(xhtml):
 
 
 def test_epubcheck_is_clean(epub):
-    proc = check_epub.run(str(epub))
+    [proc] = check_epub.run(str(epub))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert check_artifacts.epub_text_and_problems(epub, "es")[1] == []
 

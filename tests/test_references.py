@@ -86,7 +86,7 @@ def test_link_to_missing_anchor_fails(fixture_book, target):
         built = book.build / "sphinx" / "epub" / "mlops-handbook.epub"
         # EPUBCheck refuses the EPUB too (RSC-007), so make would never
         # publish it (the publishing tests show that for any failed gate).
-        epubcheck = check_epub.run(str(built))
+        [epubcheck] = check_epub.run(str(built))
         assert epubcheck.returncode != 0, epubcheck.stdout
         assert "RSC-007" in epubcheck.stdout + epubcheck.stderr, epubcheck.stdout
     proc = subprocess.run([sys.executable, str(ROOT / "tools" / "check_links.py"), str(built)],
