@@ -258,12 +258,13 @@ $(DISTDIR)/mlops-handbook-%.pdf: $(BUILDDIR)/%/pdf.ok
 # side, and each checks the EPUBs of every edition this run builds in one
 # start (most of their time is starting: a Java virtual machine and
 # EPUBCheck's schemas, a browser and axe-core): the editions of LANGS for
-# `make`, `make check` or `make test`, the one of LANG for `make epub` and
-# the other one-edition targets.  A checker that passes records the checksum
+# `make`, `make check`, `make test` or `make release`, the one of LANG for
+# `make epub` and any other target.  A checker that passes records the checksum
 # of each EPUB it passed in that edition's .ok file (the tests compare it
 # with the published EPUB instead of running the checker again); one that
 # fails leaves none, and no EPUB is published.
-EPUB_EDITIONS := $(if $(filter html pdf epub latex readthedocs-output,$(MAKECMDGOALS)),$(BOOK_LANG),$(LANGS))
+WHOLE_BOOK    := $(if $(MAKECMDGOALS),$(filter all dist release check test,$(MAKECMDGOALS)),all)
+EPUB_EDITIONS := $(if $(WHOLE_BOOK),$(LANGS),$(BOOK_LANG))
 # $(call CHECK_EPUBS,tools/check_<name>.py,<name of its .ok files>,editions,log text)
 CHECK_EPUBS = $(T0); $(TOOL) $(1) $(foreach l,$(3),$(BUILDDIR)/$(l)/epub/mlops-handbook.epub); \
 	$(call DONE,$(subst $(space),+,$(strip $(3)))/epub,$(4)); \
@@ -283,7 +284,7 @@ $(foreach l,$(EPUB_EDITIONS),$(BUILDDIR)/$(l)/ace.ok) &: \
 # every edition, the HTML builders (the shortest steps) therefore wait for
 # the EPUBs, so that the EPUB checkers, the longest steps after LaTeX, are
 # found ready before them instead of after them.
-ifneq ($(filter-out $(BOOK_LANG),$(EPUB_EDITIONS)),)
+ifneq ($(WHOLE_BOOK),)
 $(foreach l,$(EPUB_EDITIONS),$(BUILDDIR)/$(l)/html.stamp): \
 		| $(foreach l,$(EPUB_EDITIONS),$(BUILDDIR)/$(l)/epub.stamp)
 endif
