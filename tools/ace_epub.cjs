@@ -5,7 +5,8 @@
 //
 // This is Ace's own pipeline (@daisy/ace-core: unzip, package checks, every
 // content document through a browser runner, the report), as `ace-cli` runs
-// it, with a runner of its own in place of @daisy/ace-axe-runner-puppeteer.
+// it, with a runner of its own in place of @daisy/ace-axe-runner-puppeteer
+// (which is therefore not installed).
 // It does what that runner does to each document: http(s) requests are
 // aborted, an .html document is served as XHTML, the scripts Ace gives it
 // are added to the page and marked data-ace, and daisy.ace.run's results are

@@ -2,9 +2,9 @@
 
 Usage: python tools/check_ace.py FILE.epub...
 
-Ace (``@daisy/ace-core`` and its browser runner, pinned in package-lock.json)
-runs the EPUB accessibility checks that publishers and readers'
-organisations use: axe-core on every content document in Debian's Chromium,
+Ace (``@daisy/ace-core``, pinned in package-lock.json) runs the EPUB
+accessibility checks that publishers and readers' organisations use:
+axe-core on every content document in Chromium,
 and its own checks of the package (metadata, navigation, page list).
 tools/ace_epub.cjs runs Ace's pipeline as Ace's command line does, and keeps what
 axe found in each content document in $CHECKER_CACHE/ace (when set), keyed

@@ -102,7 +102,9 @@ def main(argv: list[str]) -> int:
     if argv[1:2] == ["--jvm"]:
         print(json.dumps(in_this_process(argv[2:])))
         return 0
-    todo = [epub for epub in argv[1:] if not ((v := verdict(epub)) and v.exists())]
+    # Each EPUB's checksum is taken once: where its pass is (or would be) recorded.
+    verdicts = {epub: verdict(epub) for epub in argv[1:]}
+    todo = [epub for epub, passed in verdicts.items() if not (passed and passed.exists())]
     status = 0
     for epub, proc in zip(todo, run(*todo) if todo else []):
         out = (proc.stdout + proc.stderr).strip()
@@ -110,7 +112,7 @@ def main(argv: list[str]) -> int:
             print(out or f"{epub}: EPUBCheck failed", file=sys.stderr)
             print(f"error: {epub} did not pass EPUBCheck; not published", file=sys.stderr)
             status = 1
-        elif passed := verdict(epub):
+        elif passed := verdicts[epub]:
             passed.parent.mkdir(parents=True, exist_ok=True)
             passed.touch()
     return status
