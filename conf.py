@@ -107,8 +107,11 @@ numfig_secnum_depth = 1
 # Debian's Chromium (_ext/diagram_renderer.py); sphinxcontrib-mermaid's
 # client-side mode would load mermaid.js from a CDN, so it stays off.
 mermaid_output_format = "svg"
-# Debian's Chromium, or another build of it (make CHROMIUM=/path).
-diagram_chromium = os.environ.get("CHROMIUM") or "/usr/bin/chromium"
+# Debian's chromium-headless-shell, the checkers' browser too: the same
+# Chromium built for automation, which renders the same SVG bytes with less
+# work than the full browser (about 1.5 s less CPU per edition); or another
+# build of it (make CHROMIUM=/path).
+diagram_chromium = os.environ.get("CHROMIUM") or "/usr/bin/chromium-headless-shell"
 diagram_png_scale = 3  # EPUB PNGs at 3x the on-screen size (~288 dpi)
 diagram_mermaid_config = {
     "theme": "neutral",

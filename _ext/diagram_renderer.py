@@ -69,7 +69,7 @@ class Diagram:
 @dataclasses.dataclass
 class Settings:
     cache_dir: Path
-    chromium: str = "/usr/bin/chromium"
+    chromium: str = "/usr/bin/chromium-headless-shell"
     mermaid_config: dict = dataclasses.field(default_factory=dict)
     png_scale: int = 3
     # Progress of a render (worth seeing even in a quiet build), and the
@@ -111,7 +111,7 @@ def renderer_identity(settings: Settings) -> dict:
     """Everything besides the source that decides a rendered SVG's bytes."""
     return {
         "mermaid": _package_version(MERMAID),
-        "chromium": _version("Chromium", settings.chromium, "chromium"),
+        "chromium": _version("Chromium", settings.chromium, "chromium-headless-shell"),
         "config": settings.mermaid_config,
     }
 
@@ -207,7 +207,7 @@ def _render_svgs(todo: dict[Diagram, Path], settings: Settings, prefix: str) -> 
             raise RenderError(
                 f"Chromium at {settings.chromium} failed to start: "
                 f"{result['fatal'].splitlines()[0]}\n"
-                "Install or repair the Debian package 'chromium' "
+                "Install or repair the Debian package 'chromium-headless-shell' "
                 "('make system-deps')."
             )
         diagram, path = by_key[result["key"]]

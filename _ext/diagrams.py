@@ -241,7 +241,7 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("mermaid", DiagramDirective, override=True)
     app.add_node(diagram)
     app.add_config_value("diagram_cache_dir", "", "", types=[str])
-    app.add_config_value("diagram_chromium", "/usr/bin/chromium", "", types=[str])
+    app.add_config_value("diagram_chromium", "/usr/bin/chromium-headless-shell", "", types=[str])
     app.add_config_value("diagram_mermaid_config", {}, "", types=[dict])
     app.add_config_value("diagram_png_scale", 3, "", types=[int])
     app.add_config_value("diagram_latex_scale", 80, "", types=[int])

@@ -30,7 +30,9 @@ let browser, page;
 try {
   browser = await puppeteer.launch({
     executablePath: request.chromium,
-    headless: true,
+    // chromium-headless-shell (or, named by CHROMIUM, a full Chromium in
+    // its headless mode).
+    headless: "shell",
     args: request.noSandbox ? ["--no-sandbox", "--disable-gpu"] : ["--disable-gpu"],
   });
   page = await browser.newPage();

@@ -174,7 +174,7 @@ def test_missing_chromium_says_what_to_install(fixture_book):
     run = book.sphinx("html", diagram_chromium="/nonexistent/chromium")
     assert run.returncode != 0
     assert "Chromium not found at /nonexistent/chromium" in run.output, run.output
-    assert "install the Debian package 'chromium'" in run.output
+    assert "install the Debian package 'chromium-headless-shell'" in run.output
 
 
 def test_rendered_files_are_deterministic(tmp_path, monkeypatch):
