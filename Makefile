@@ -73,6 +73,11 @@ export DIAGRAM_CACHE := $(abspath $(BUILDDIR))/diagram-cache
 # page (tools/check_epub.py, check_ace.py, check_axe.py).  An edit to one
 # chapter runs axe on that chapter only.
 export CHECKER_CACHE := $(abspath $(BUILDDIR))/checker-cache
+# EPUBCheck's Java virtual machine stays up between builds as a server of
+# this build folder (tools/check_epub.py): an edit finds EPUBCheck ready.
+# It stops after 10 minutes without a call, or with `make clean`;
+# EPUBCHECK_SERVER=0 starts one for each call instead.
+export EPUBCHECK_SERVER ?= 1
 # The diagram renderer and the accessibility checkers drive Debian's
 # Chromium through puppeteer, which must not fetch its own.
 # CHROMIUM=/path (command line or environment, read by conf.py and

@@ -25,7 +25,7 @@ import check_ace
 import check_artifacts
 import check_axe
 import edition_config
-from conftest import EDITIONS, checked
+from conftest import EDITIONS, ROOT, checked
 
 LANGS = list(EDITIONS)
 # The identifiers the editions were first published with: a reader's
@@ -155,6 +155,75 @@ def test_epubcheck_checks_several_epubs_in_one_start_each_with_its_own_findings(
     assert "RSC-007" not in first_bad[1].stdout and str(bad) not in first_bad[1].stdout
     assert [p.returncode for p in check_epub.run(str(good), str(bad))] == [0, 1]
     assert check_epub.main(["check_epub", str(good), str(bad)]) == 1
+
+
+def test_epubcheck_server_answers_the_next_calls_and_stops_with_its_cache(
+        minimal_published, tmp_path, monkeypatch):
+    """With EPUBCHECK_SERVER=1 (the Makefile's), the first call starts a
+    server that keeps EPUBCheck loaded, the next calls start no Java at all
+    and get the findings a virtual machine of their own would, and removing
+    $CHECKER_CACHE stops it."""
+    import os
+    import socket
+    import sys
+    import time
+
+    import check_epub
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    monkeypatch.setenv("CHECKER_CACHE", str(cache))
+    monkeypatch.setenv("EPUBCHECK_SERVER", "1")
+    good = minimal_published / "dist" / "mlops-handbook-es.epub"
+    bad = rewrite_epub(good, tmp_path / "bad.epub", {"capitulo.xhtml": lambda d: d.replace(
+        b"</h1>", b'</h1><p><a href="nada.xhtml">roto</a></p>', 1)})
+
+    def server_listens() -> bool:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+            return conn.connect_ex(check_epub.server_address()) == 0
+
+    try:
+        # As make runs it: through run_tool.py, by a relative name.
+        made = subprocess.run([sys.executable, "tools/run_tool.py", "tools/check_epub.py",
+                               str(good)], cwd=ROOT, capture_output=True, text=True,
+                              env={**os.environ, "BUILDDIR": str(tmp_path)})
+        assert made.returncode == 0, made.stdout + made.stderr
+        assert server_listens()
+        first = check_epub.run(str(bad), str(good))
+        assert [p.returncode for p in first] == [1, 0]
+        assert "RSC-007" in first[0].stdout and f"{bad}/capitulo.xhtml" in first[0].stdout
+        starts = []
+        real_run = subprocess.run
+        monkeypatch.setattr(check_epub.subprocess, "run",
+                            lambda *a, **k: starts.append(a[0]) or real_run(*a, **k))
+        second = check_epub.run(str(good), str(bad))
+        assert starts == [], "a virtual machine was started although the server was up"
+        assert [p.returncode for p in second] == [0, 1]
+        assert second[1].stdout == first[0].stdout
+    finally:
+        shutil.rmtree(cache)
+    deadline = time.monotonic() + 4 * check_epub.POLL + 5
+    while server_listens() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not server_listens(), "the server outlived its cache folder"
+
+
+def test_epubcheck_checks_on_its_own_when_the_server_does_not_answer(
+        minimal_published, tmp_path, monkeypatch):
+    import socket
+    import threading
+
+    import check_epub
+
+    monkeypatch.setenv("CHECKER_CACHE", str(tmp_path))
+    monkeypatch.setenv("EPUBCHECK_SERVER", "1")
+    good = minimal_published / "dist" / "mlops-handbook-es.epub"
+    # Something holds the server's address and hangs up on every call.
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as impostor:
+        impostor.bind(check_epub.server_address())
+        impostor.listen(1)
+        threading.Thread(target=lambda: impostor.accept()[0].close(), daemon=True).start()
+        assert [p.returncode for p in check_epub.run(str(good))] == [0]
 
 
 def test_ace_checks_several_epubs_in_one_browser_each_with_its_own_findings(

@@ -90,10 +90,23 @@ class Mounts:
         return self
 
     def __exit__(self, *exc) -> None:
+        stop_processes_in(self.root)
         for path in reversed(self.done):
             if subprocess.run(["umount", str(path)]).returncode != 0:
                 subprocess.run(["umount", "--lazy", str(path)])
         self.done.clear()
+
+
+def stop_processes_in(root: Path) -> None:
+    """What the builds left running in the root: the EPUBCheck server (see
+    tools/check_epub.py) waits for its next call until it has been idle for
+    10 minutes."""
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and Path(os.readlink(proc / "root")) == root.resolve():
+                os.kill(int(proc.name), signal.SIGTERM)
+        except OSError:
+            pass
 
 
 def unmount_below(path: Path) -> None:
