@@ -28,7 +28,8 @@ file), and the next calls (an edit, the next fixture book of the tests)
 find Java and EPUBCheck's schemas ready: 0.5 s of CPU per EPUB instead of
 about 3.5 s for the first.  It answers the user who started it only, one
 call at a time, and stops after IDLE seconds without a call, or as soon as
-$CHECKER_CACHE is removed (``make clean``).  Whatever goes wrong with it,
+its $CHECKER_CACHE folder is removed (``make clean``), even if another is
+made in its place.  Whatever goes wrong with it,
 the call is checked by a virtual machine of its own instead.
 """
 
@@ -144,26 +145,34 @@ def ask_server(epubs: tuple[str, ...]) -> list[dict] | None:
 
 
 def serve() -> int:
-    """Listen on server_address() until idle for IDLE seconds or until
-    $CHECKER_CACHE is gone; answer each call with in_this_process()."""
-    cache = Path(os.environ["CHECKER_CACHE"])
+    """Listen on server_address() until idle for IDLE seconds or until its
+    $CHECKER_CACHE folder is gone; answer each call as in_this_process()."""
+    address = server_address()
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
-        listener.bind(server_address())
+        listener.bind(address)
     except OSError:
         return 0  # another server took the address first: it answers
+    # A file of its own in the cache folder of its build: when that folder
+    # is removed, even if one is made again under its name (make clean;
+    # make), the server stops, and a build from nothing starts one anew.
+    marker = Path(os.environ["CHECKER_CACHE"], f"epubcheck-server-{address[-32:]}.pid")
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text(f"{os.getpid()}\n", encoding="utf-8")
     check = start_jvm()
     listener.listen(8)
     listener.settimeout(POLL)
     last = time.monotonic()
-    while time.monotonic() - last < IDLE and cache.is_dir():
+    while time.monotonic() - last < IDLE and marker.exists():
         try:
             conn, _ = listener.accept()
         except socket.timeout:
             continue
+        if not marker.exists():
+            break  # the caller gets no answer and checks on its own
         with conn:
             conn.settimeout(None)
-            pid, uid, gid = struct.unpack("3i", conn.getsockopt(
+            _pid, uid, _gid = struct.unpack("3i", conn.getsockopt(
                 socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i")))
             if uid != os.getuid():
                 continue
@@ -174,6 +183,7 @@ def serve() -> int:
             except Exception:  # noqa: BLE001 - e.g. a Java exception
                 pass  # the caller gets no answer and checks on its own
         last = time.monotonic()
+    marker.unlink(missing_ok=True)
     return 0
 
 
