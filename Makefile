@@ -259,20 +259,15 @@ $(DISTDIR)/mlops-handbook-%.pdf: $(BUILDDIR)/%/pdf.ok
 	$(Q)$(call PUBLISH_FILE,$(BUILDDIR)/$*/latex/mlops-handbook.pdf,$@)
 	@$(call LOG,$*/pdf,gates passed -> $@)
 
-# The EPUB's two checkers run side by side in one step, as soon as the EPUBs
-# are built, each checking the EPUBs of every edition this run builds in one
+# The EPUB's two checkers are steps of their own, so that they run side by
+# side, and each checks the EPUBs of every edition this run builds in one
 # start (most of their time is starting: a Java virtual machine and
 # EPUBCheck's schemas, a browser and axe-core): the editions of LANGS for
 # `make`, `make check`, `make test` or `make release`, the one of LANG for
-# `make epub` and any other target.  One step, not two: make starts the steps
-# that are ready in the order it found them, so of two checker steps one
-# would wait for a free job slot behind the other, and which of them takes
-# longer depends on Ace's cache (Ace is the longest step of a cold build,
-# EPUBCheck of an edit).  A checker that passes records the checksum of each
-# EPUB it passed in that edition's .ok file (the tests compare it with the
-# published EPUB instead of running the checker again); one that fails
-# leaves none, and no EPUB is published.  Each checker's lines are printed
-# together, Ace's first.
+# `make epub` and any other target.  A checker that passes records the checksum
+# of each EPUB it passed in that edition's .ok file (the tests compare it
+# with the published EPUB instead of running the checker again); one that
+# fails leaves none, and no EPUB is published.
 WHOLE_BOOK    := $(if $(MAKECMDGOALS),$(filter all dist release check test,$(MAKECMDGOALS)),all)
 EPUB_EDITIONS := $(if $(WHOLE_BOOK),$(LANGS),$(BOOK_LANG))
 # $(call CHECK_EPUBS,tools/check_<name>.py,<name of its .ok files>,editions,log text)
@@ -282,17 +277,13 @@ CHECK_EPUBS = $(T0); $(TOOL) $(1) $(foreach l,$(3),$(BUILDDIR)/$(l)/epub/mlops-h
 space := $(subst ,, )
 EPUBCHECK_LOG = EPUBCheck passed
 ACE_LOG       = Ace by DAISY: no accessibility violation
-# $(call CHECK_EPUB_PAIR,editions): both checkers, each in the background
-# with its output in a file of its own, then both outputs and the status.
-CHECK_EPUB_PAIR = out=$$(mktemp -d $(BUILDDIR)/epub-checkers.XXXXXX); \
-	( $(call CHECK_EPUBS,tools/check_ace.py,ace,$(1),$(ACE_LOG)) ) > $$out/ace 2>&1 & ace=$$!; \
-	( $(call CHECK_EPUBS,tools/check_epub.py,epubcheck,$(1),$(EPUBCHECK_LOG)) ) > $$out/epubcheck 2>&1 & epubcheck=$$!; \
-	wait $$ace && a=0 || a=$$?; wait $$epubcheck && e=0 || e=$$?; \
-	cat $$out/ace $$out/epubcheck; rm -rf $$out; [ $$a = 0 ] && [ $$e = 0 ]
 
-$(foreach l,$(EPUB_EDITIONS),$(BUILDDIR)/$(l)/ace.ok $(BUILDDIR)/$(l)/epubcheck.ok) &: \
+$(foreach l,$(EPUB_EDITIONS),$(BUILDDIR)/$(l)/epubcheck.ok) &: \
 		$(foreach l,$(EPUB_EDITIONS),$(BUILDDIR)/$(l)/epub.stamp)
-	$(Q)$(call CHECK_EPUB_PAIR,$(EPUB_EDITIONS))
+	$(Q)$(call CHECK_EPUBS,tools/check_epub.py,epubcheck,$(EPUB_EDITIONS),$(EPUBCHECK_LOG))
+$(foreach l,$(EPUB_EDITIONS),$(BUILDDIR)/$(l)/ace.ok) &: \
+		$(foreach l,$(EPUB_EDITIONS),$(BUILDDIR)/$(l)/epub.stamp)
+	$(Q)$(call CHECK_EPUBS,tools/check_ace.py,ace,$(EPUB_EDITIONS),$(ACE_LOG))
 # Make starts the steps that are ready in the order it finds them, and a
 # step that becomes ready later waits behind all of them.  When a run builds
 # every edition, the HTML builders (the shortest steps) therefore wait for
@@ -303,9 +294,13 @@ $(foreach l,$(EPUB_EDITIONS),$(BUILDDIR)/$(l)/html.stamp): \
 		| $(foreach l,$(EPUB_EDITIONS),$(BUILDDIR)/$(l)/epub.stamp)
 endif
 # An edition outside them (e.g. `make dist/mlops-handbook-en.epub`) on its own.
-$(BUILDDIR)/%/ace.ok $(BUILDDIR)/%/epubcheck.ok: $(BUILDDIR)/%/epub.stamp
-	$(Q)$(call CHECK_EPUB_PAIR,$*)
+$(BUILDDIR)/%/epubcheck.ok: $(BUILDDIR)/%/epub.stamp
+	$(Q)$(call CHECK_EPUBS,tools/check_epub.py,epubcheck,$*,$(EPUBCHECK_LOG))
+$(BUILDDIR)/%/ace.ok: $(BUILDDIR)/%/epub.stamp
+	$(Q)$(call CHECK_EPUBS,tools/check_ace.py,ace,$*,$(ACE_LOG))
 
+# Ace first: of two steps that become ready together, make starts first the
+# one it finds first, and Ace is the longest step of a cold build.
 $(DISTDIR)/mlops-handbook-%.epub: $(BUILDDIR)/%/ace.ok $(BUILDDIR)/%/epubcheck.ok
 	$(Q)$(TOOL) tools/check_artifacts.py epub $(BUILDDIR)/$*/epub/mlops-handbook.epub $*
 	$(Q)$(call PUBLISH_FILE,$(BUILDDIR)/$*/epub/mlops-handbook.epub,$@)
