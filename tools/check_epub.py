@@ -72,9 +72,9 @@ def run(*epubs: str) -> list[subprocess.CompletedProcess[str]]:
     if server_wanted():
         # The server runs in /: it gets absolute names, and its findings
         # name each EPUB as the caller did.
-        paths = {str(Path(epub).resolve()): epub for epub in epubs}
-        found = ask_server(tuple(paths))
-        for one, (path, epub) in zip(found or [], paths.items()):
+        paths = [(str(Path(epub).resolve()), epub) for epub in epubs]
+        found = ask_server(tuple(path for path, _ in paths))
+        for one, (path, epub) in zip(found or [], paths):
             one["output"] = one["output"].replace(path, epub)
     if found is None:
         proc = subprocess.run([sys.executable, str(PROGRAM), "--jvm", *epubs],
@@ -138,7 +138,7 @@ def ask_server(epubs: tuple[str, ...]) -> list[dict] | None:
                                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                        stderr=subprocess.DEVNULL, start_new_session=True)
         elif started.poll() is not None and started.returncode != 0:
-            return None  # it could not start (another one may have: retry once more)
+            return None  # it could not start
         if time.monotonic() > deadline:
             return None
         time.sleep(0.05)
