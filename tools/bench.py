@@ -473,6 +473,10 @@ def report(results: dict) -> str:
         if f"{key}: every run" in results:
             lines.append(f"| {key}: every run, alternating (best above) | "
                          + ", ".join(f"{s:.1f}" for s in results[f"{key}: every run"]) + " | |")
+    if f"{COLD}: every run" in results and f"{FLOOR}: every run" in results:
+        lines.append("| cold make / floor, round by round | " + ", ".join(
+            f"{a / b:.2f}x" for a, b in zip(results[f"{COLD}: every run"],
+                                            results[f"{FLOOR}: every run"])) + " | |")
     if "diagrams" in results:
         for key, value in results["diagrams"].items():
             shown = f"{value:.1f}" if isinstance(value, float) else str(value)
