@@ -13,8 +13,8 @@ to ``_build/bench/bench.md`` (a table) and ``_build/bench/bench.json``:
    same six Sphinx builders (same ``-j``) and the LaTeX passes (latexmk) by
    plain commands, one after the other, with the diagrams already in the
    cache and no gate: the work no pipeline of this book can skip (the
-   cold build and the floor alternate, twice each, best of each kept); the
-   baseline: the same formats built by plain ``sphinx-build`` (and ``make
+   cold build and the floor alternate, three times each, best of each
+   kept); the baseline: the same formats built by plain ``sphinx-build`` (and ``make
    -C latex`` for the PDF) with the stock sphinxcontrib-mermaid settings,
    i.e. one Chromium per diagram and per builder, and the theme's own
    sidebar (both as -D overrides);
@@ -104,7 +104,7 @@ COLD = "cold make (default: every core)"
 # The cold build and the floor alternate, ROUNDS times each, and each keeps
 # its best time: one disturbed run (this machine is shared) then weighs on
 # neither side of the ratio, and both sides see the same machine.
-ROUNDS = 2
+ROUNDS = 3
 
 
 def cold(name: str, flags: list[str]) -> tuple[float, Path]:
