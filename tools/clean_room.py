@@ -97,16 +97,34 @@ class Mounts:
         self.done.clear()
 
 
-def stop_processes_in(root: Path) -> None:
+def stop_processes_in(root: Path, grace: float = 10.0) -> None:
     """What the builds left running in the root: the EPUBCheck server (see
     tools/check_epub.py) waits for its next call until it has been idle for
-    10 minutes."""
-    for proc in Path("/proc").iterdir():
-        try:
-            if proc.name.isdigit() and Path(os.readlink(proc / "root")) == root.resolve():
-                os.kill(int(proc.name), signal.SIGTERM)
-        except OSError:
-            pass
+    10 minutes.  Each gets SIGTERM, then SIGKILL if it is still there after
+    ``grace`` seconds; this returns when they are gone, so that the root's
+    mounts are no longer busy."""
+    def inside() -> list[int]:
+        found = []
+        for proc in Path("/proc").iterdir():
+            try:
+                if proc.name.isdigit() and Path(os.readlink(proc / "root")) == root.resolve():
+                    found.append(int(proc.name))
+            except OSError:
+                pass  # gone, or a zombie: it holds no mount
+        return found
+
+    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 2.0)):
+        pids = inside()
+        if not pids:
+            return
+        for pid in pids:
+            try:
+                os.kill(pid, sig)
+            except OSError:
+                pass
+        deadline = time.monotonic() + wait
+        while inside() and time.monotonic() < deadline:
+            time.sleep(0.1)
 
 
 def unmount_below(path: Path) -> None:
