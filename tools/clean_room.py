@@ -103,11 +103,13 @@ def stop_processes_in(root: Path, grace: float = 10.0) -> None:
     10 minutes.  Each gets SIGTERM, then SIGKILL if it is still there after
     ``grace`` seconds; this returns when they are gone, so that the root's
     mounts are no longer busy."""
+    root = root.resolve()
+
     def inside() -> list[int]:
         found = []
         for proc in Path("/proc").iterdir():
             try:
-                if proc.name.isdigit() and Path(os.readlink(proc / "root")) == root.resolve():
+                if proc.name.isdigit() and Path(os.readlink(proc / "root")) == root:
                     found.append(int(proc.name))
             except OSError:
                 pass  # gone, or a zombie: it holds no mount
