@@ -62,11 +62,13 @@ extensions = [
     "search_index_entries",
     # What authors write beyond prose: math as MathML in HTML and EPUB,
     # alt text on every image, code, tables, URLs and SVG laid out for
-    # print and e-readers (loads sphinxcontrib.rsvgconverter).
+    # print and e-readers (loads sphinxcontrib.rsvgconverter), the EPUB's
+    # uncoloured code without a span per token.
     "math_mathml",
     "equation_refs",
     "image_alt",
     "construct_layout",
+    "epub_code",
     "table_cell_sources",
     "sphinx_copybutton",
 ]

@@ -110,7 +110,7 @@ def test_the_fixture_has_the_books_settings_for_constructs():
                  "numfig", "numfig_secnum_depth"):
         assert fixture[name] == book[name], name
     for ext in ("math_mathml", "equation_refs", "image_alt", "construct_layout",
-                "label_scheme", "glossary_check", "sphinx_copybutton", "book_fonts"):
+                "epub_code", "label_scheme", "glossary_check", "sphinx_copybutton", "book_fonts"):
         assert ext in book["extensions"] and ext in fixture["extensions"], ext
 
 
@@ -140,6 +140,29 @@ def test_epub_code_wraps_and_is_complete(epub, xhtml):
     assert re.search(r"pre\s*\{[^}]*white-space:\s*pre-wrap", css)
     links = [link.get("href") for link in xhtml.iter(f"{{{XHTML}}}link")]
     assert "_static/constructs.css" in links
+
+
+def test_epub_code_is_plain_text_where_its_style_colours_nothing(xhtml):
+    # The EPUB theme's Pygments style ("none") colours no token, so the
+    # listing is one run of text, with its line numbers and emphasised line.
+    listing = xhtml.xpath('//*[@id="code-entrenar"]')[0]
+    pre = listing.xpath(".//x:pre", namespaces={"x": XHTML})[0]
+    classes = {c for span in pre.iter(f"{{{XHTML}}}span") for c in span.get("class", "").split()}
+    assert classes <= {"linenos", "hll"}, f"token spans in the EPUB's code: {sorted(classes)}"
+    assert "modelo = entrenar" in "".join(pre.find(f".//{{{XHTML}}}span[@class='hll']").itertext())
+    assert [s.text.strip() for s in pre.iter(f"{{{XHTML}}}span")
+            if s.get("class") == "linenos"] == ["1", "2", "3"]
+    assert 'print("fin")' in "".join(pre.itertext())
+
+
+def test_a_style_that_colours_tokens_keeps_them_apart():
+    import epub_code
+    from pygments.styles import get_style_by_name
+    from sphinx.pygments_styles import NoneStyle
+
+    assert epub_code.colours_nothing(NoneStyle)
+    assert not epub_code.colours_nothing(get_style_by_name("default"))
+    assert not epub_code.colours_nothing(get_style_by_name("bw"))  # bold and italic only
 
 
 def test_pdf_code_line_is_complete_and_listing_numbered(pdf, pdf_pages):

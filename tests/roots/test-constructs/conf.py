@@ -7,7 +7,7 @@ author = "Pruebas"
 language = "es"
 extensions = ["myst_parser", "book_fonts", "book_matter", "latex_sourcemap", "label_scheme",
               "open_fence", "glossary_check", "math_mathml", "equation_refs", "image_alt",
-              "construct_layout",
+              "construct_layout", "epub_code",
               "sphinx_copybutton"]
 nitpicky = True
 numfig = True
