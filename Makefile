@@ -270,6 +270,10 @@ $(DISTDIR)/mlops-handbook-%.pdf: $(BUILDDIR)/%/pdf.ok
 # fails leaves none, and no EPUB is published.
 WHOLE_BOOK    := $(if $(MAKECMDGOALS),$(filter all dist release check test,$(MAKECMDGOALS)),all)
 EPUB_EDITIONS := $(if $(WHOLE_BOOK),$(LANGS),$(BOOK_LANG))
+# The same editions for the diagrams: the first build that starts Chromium
+# renders the other editions' translated diagrams in the same page
+# (diagram_languages, _ext/diagrams.py).
+export DIAGRAM_LANGUAGES := $(EPUB_EDITIONS)
 # $(call CHECK_EPUBS,tools/check_<name>.py,<name of its .ok files>,editions,log text)
 CHECK_EPUBS = $(T0); $(TOOL) $(1) $(foreach l,$(3),$(BUILDDIR)/$(l)/epub/mlops-handbook.epub); \
 	$(call DONE,$(subst $(space),+,$(strip $(3)))/epub,$(4)); \

@@ -115,6 +115,10 @@ mermaid_output_format = "svg"
 # build of it (make CHROMIUM=/path).
 diagram_chromium = os.environ.get("CHROMIUM") or "/usr/bin/chromium-headless-shell"
 diagram_png_scale = 3  # EPUB PNGs at 3x the on-screen size (~288 dpi)
+# The editions that this run builds (the Makefile says which): their
+# translated diagrams are rendered in one page, by whichever build starts
+# Chromium first.
+diagram_languages = os.environ.get("DIAGRAM_LANGUAGES", "").split()
 diagram_mermaid_config = {
     "theme": "neutral",
     # Text as SVG <text>, not HTML in <foreignObject>, which many SVG

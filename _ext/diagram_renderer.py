@@ -131,13 +131,18 @@ def cache_path(diagram: Diagram, fmt: str, identity: dict, settings: Settings) -
     return settings.cache_dir / f"mermaid-{digest}.{fmt}"
 
 
-def render(jobs: list[tuple[Diagram, str]], settings: Settings, *, label: str = "") -> dict:
+def render(jobs: list[tuple[Diagram, str]], settings: Settings, *, label: str = "",
+           also: list[Diagram] = ()) -> dict:
     """Make sure every (diagram, format) in ``jobs`` is in the cache.
 
     Returns ``{(diagram, fmt): path}``.  Missing SVGs are rendered in one
     browser page, missing PDFs and PNGs derived from them; progress goes to
     ``settings.log``.  Raises RenderError naming each failing diagram's file
     and line with Mermaid's own message.
+
+    ``also``: diagrams whose SVG another build will want (another edition's
+    translations).  When the browser starts anyway, the missing ones are
+    rendered in the same page; they never start it on their own.
     """
     identity = renderer_identity(settings)
     settings.cache_dir.mkdir(parents=True, exist_ok=True)
@@ -158,9 +163,15 @@ def render(jobs: list[tuple[Diagram, str]], settings: Settings, *, label: str = 
         # One build renders at a time: a build that waited finds cached
         # what the other one rendered.
         with open(settings.cache_dir / "render.lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            _render_svgs({d: svg for d, svg in wanted.items() if not svg.exists()},
-                         settings, prefix)
+            _lock_unless_rendered(lock, wanted.values())
+            todo = {d: svg for d, svg in wanted.items() if not svg.exists()}
+            others = {}
+            if todo:
+                for diagram in also:
+                    svg = cache_path(diagram, "svg", identity, settings)
+                    if not svg.exists() and svg not in {*todo.values(), *others.values()}:
+                        others[diagram] = svg
+            _render_svgs(todo, settings, prefix, others)
     derived = {key: path for key, path in missing.items() if key[1] != "svg"}
     if derived:
         start = time.monotonic()
@@ -171,12 +182,32 @@ def render(jobs: list[tuple[Diagram, str]], settings: Settings, *, label: str = 
     return paths
 
 
-def _render_svgs(todo: dict[Diagram, Path], settings: Settings, prefix: str) -> None:
-    """Render each diagram of ``todo`` to its SVG path, in one page."""
+def _lock_unless_rendered(lock, svgs) -> None:
+    """Take the render lock, or stop waiting for it as soon as the build
+    that holds it has rendered every one of ``svgs``: it renders this
+    build's diagrams before those of other editions."""
+    while True:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if all(svg.exists() for svg in svgs):
+                return
+            time.sleep(0.05)
+
+
+def _render_svgs(todo: dict[Diagram, Path], settings: Settings, prefix: str,
+                 others: dict[Diagram, Path] | None = None) -> None:
+    """Render each diagram of ``todo`` and ``others`` to its SVG path, in one
+    page.  ``others`` are for other builds: one that fails is left to the
+    build that needs it, which renders and reports it."""
     if not todo:
         return
-    settings.log(f"{prefix}: rendering {len(todo)} SVG{'s' * (len(todo) > 1)} "
-                 "in one Chromium page")
+    others = others or {}
+    count = len(todo) + len(others)
+    settings.log(f"{prefix}: rendering {count} SVG{'s' * (count > 1)} in one Chromium page"
+                 + (f" ({len(others)} for other editions)" if others else ""))
+    todo = {**todo, **others}
     by_key = {path.name: (diagram, path) for diagram, path in todo.items()}
     request = {
         "chromium": settings.chromium,
@@ -212,6 +243,8 @@ def _render_svgs(todo: dict[Diagram, Path], settings: Settings, prefix: str) -> 
             )
         diagram, path = by_key[result["key"]]
         where = f"{diagram.source}:{diagram.line}"
+        if not result["ok"] and diagram in others:
+            continue
         if result["ok"]:
             _publish(path, _clean_svg(_raw(path).read_bytes()))
             _raw(path).unlink()

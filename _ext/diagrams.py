@@ -17,13 +17,17 @@ Nothing is rendered in the reader's browser.  After reading, every diagram
 of the book goes through ``diagram_renderer`` (one Chromium, a cache shared
 by all builders and languages) in the format that the builder needs: SVG
 for HTML, PNG for EPUB (Mermaid's SVG is not valid EPUB content), PDF for
-LaTeX.  A post-transform then replaces each diagram by an ordinary image, so
+LaTeX.  When a run builds several editions (``diagram_languages``, which
+`make` sets), the first build that starts the browser renders the other
+editions' diagrams too (``x.<lang>.mmd``), so that a whole build starts
+Chromium and loads Mermaid once.  A post-transform then replaces each diagram by an ordinary image, so
 the builders copy, list and describe it like any other picture.  A Mermaid
 syntax error or a missing Chromium stops the build with the file and line.
 """
 
 from __future__ import annotations
 
+import codecs
 import os
 import weakref
 from pathlib import Path
@@ -90,6 +94,7 @@ class DiagramDirective(Mermaid):
             rel = search_image_for_language(self.arguments[0], env)
             new["diagram_source"] = _display(env.relfn2path(rel)[1])
             new["diagram_line"] = 1
+            new["diagram_file"] = env.relfn2path(self.arguments[0])[1]
         else:
             new["diagram_source"] = _display(env.doc2path(env.docname))
             new["diagram_line"] = _content_line(env.doc2path(env.docname), self)
@@ -125,20 +130,64 @@ def _diagrams(node_iter) -> list[renderer.Diagram]:
 
 
 def collect(app: Sphinx, doctree: nodes.document) -> None:
-    if not hasattr(app.env, "diagrams"):
-        app.env.diagrams = {}
+    # Per document: its diagrams, and the (code, language-neutral file) of
+    # those that come from a file, whose other editions may differ.
+    for name in ("diagrams", "diagram_files"):
+        if not hasattr(app.env, name):
+            setattr(app.env, name, {})
     app.env.diagrams[app.env.docname] = _diagrams(doctree.findall(diagram))
+    app.env.diagram_files[app.env.docname] = [
+        (n["code"], n["diagram_file"]) for n in doctree.findall(diagram) if "diagram_file" in n]
 
 
 def purge(app: Sphinx, env, docname: str) -> None:
-    getattr(env, "diagrams", {}).pop(docname, None)
+    for name in ("diagrams", "diagram_files"):
+        getattr(env, name, {}).pop(docname, None)
 
 
 def merge(app: Sphinx, env, docnames, other) -> None:
-    if not hasattr(env, "diagrams"):
-        env.diagrams = {}
-    for docname in docnames:
-        env.diagrams[docname] = getattr(other, "diagrams", {}).get(docname, [])
+    for name in ("diagrams", "diagram_files"):
+        if not hasattr(env, name):
+            setattr(env, name, {})
+        for docname in docnames:
+            getattr(env, name)[docname] = getattr(other, name, {}).get(docname, [])
+
+
+def _in_language(neutral: str, language: str, config) -> str:
+    """The file that stands for ``neutral`` in ``language``'s edition: its
+    translation by ``figure_language_filename`` if there is one (as Sphinx's
+    ``search_image_for_language`` finds it), else ``neutral`` itself."""
+    root, ext = os.path.splitext(neutral)
+    translated = config.figure_language_filename.format(
+        root=root, ext=ext, path=os.path.dirname(root) + os.sep,
+        basename=os.path.basename(root), docpath="", language=language)
+    return translated if os.path.isfile(translated) else neutral
+
+
+def _read(path: str) -> str:
+    with codecs.open(path, "r", "utf-8") as source:  # as sphinxcontrib-mermaid reads it
+        return source.read()
+
+
+def other_editions(app: Sphinx, env) -> list[renderer.Diagram]:
+    """The diagrams that the other editions of this run
+    (``diagram_languages``) read from a file of their own: for each, the
+    code that edition's build will have, so that its SVG's cache name is
+    the one that build looks for."""
+    languages = [lang for lang in app.config.diagram_languages if lang != app.config.language]
+    found = {}
+    for code, neutral in sorted({f for fs in getattr(env, "diagram_files", {}).values()
+                                 for f in fs}):
+        own = _in_language(neutral, app.config.language, app.config)
+        text = _read(own)
+        if not code.endswith(text):  # not the file's text as read: leave it
+            continue
+        for language in languages:
+            path = _in_language(neutral, language, app.config)
+            if path != own:
+                found[path] = renderer.Diagram(code[:len(code) - len(text)] + _read(path),
+                                               _display(path), 1)
+    return list(found.values())
 
 
 def settings(app: Sphinx) -> renderer.Settings:
@@ -171,7 +220,8 @@ def render_all(app: Sphinx, env) -> None:
         return
     try:
         paths = renderer.render([(d, fmt) for d in wanted], settings(app),
-                                label=f"{app.config.language}/{app.builder.name}")
+                                label=f"{app.config.language}/{app.builder.name}",
+                                also=other_editions(app, env))
     except renderer.RenderError as err:
         # Reported like any other source error, with file and line; the
         # failed diagrams get no image and the build fails at the end.
@@ -245,6 +295,8 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("diagram_mermaid_config", {}, "", types=[dict])
     app.add_config_value("diagram_png_scale", 3, "", types=[int])
     app.add_config_value("diagram_latex_scale", 80, "", types=[int])
+    # The editions that this run builds (see the module's docstring).
+    app.add_config_value("diagram_languages", [], "", types=[list])
     app.add_post_transform(DiagramImages)
     app.connect("doctree-read", collect)
     app.connect("env-purge-doc", purge)
@@ -252,4 +304,4 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-updated", render_all)
     app.connect("build-finished", drop_stale_images)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True,
-            "env_version": 1}
+            "env_version": 2}

@@ -148,6 +148,63 @@ def test_builds_side_by_side_render_each_diagram_once(fixture_book):
     assert run.output.count("rendering") == 1, run.output
 
 
+def test_a_run_of_several_editions_starts_chromium_once(fixture_book, capfd):
+    """With diagram_languages (which `make` sets to the editions it builds),
+    the first build renders the English file diagram in the same page as
+    its own, after them; the English build then renders nothing."""
+    book = fixture_book("diagrams")
+    run = book.sphinx("html", diagram_languages=["es", "en"])
+    assert run.returncode == 0, run.output
+    assert "rendering 3 SVGs in one Chromium page (1 for other editions)" in capfd.readouterr().err
+    assert [Path(line.split()[1]).name for line in renders(book)] == [
+        "ciclo.mmd:1", "index.md:10", "ciclo.en.mmd:1"]
+    run = book.sphinx("html", language="en", diagram_languages=["es", "en"])
+    assert run.returncode == 0, run.output
+    assert "rendering" not in capfd.readouterr().err
+    assert len(renders(book)) == 3
+    page = (book.build / "sphinx" / "html" / "index.html").read_text(encoding="utf-8")
+    assert page.count('class="diagram"') == 2
+
+
+def test_a_waiting_build_goes_on_once_its_own_diagrams_are_rendered(tmp_path):
+    """The build that holds the render lock renders the other editions'
+    diagrams after its own; a build that needs only its own goes on without
+    waiting for the lock."""
+    import fcntl
+    import threading
+
+    settings = diagram_renderer.Settings(cache_dir=tmp_path, log=lambda line: None)
+    diagram = diagram_renderer.Diagram("flowchart TB\n  a --> b\n", "x.mmd", 1)
+    svg = diagram_renderer.cache_path(
+        diagram, "svg", diagram_renderer.renderer_identity(settings), settings)
+    result = {}
+    with open(tmp_path / "render.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another build is rendering
+        waiting = threading.Thread(
+            target=lambda: result.update(diagram_renderer.render([(diagram, "svg")], settings)))
+        waiting.start()
+        waiting.join(0.5)
+        assert waiting.is_alive(), "went on before its diagram was rendered"
+        svg.write_text("<svg/>")  # ... which renders this build's diagram
+        waiting.join(10)
+        assert not waiting.is_alive(), "still waiting for the lock"
+    assert result == {(diagram, "svg"): svg}
+    assert not (tmp_path / "renders.log").exists()
+
+
+def test_another_editions_broken_diagram_is_left_to_its_own_build(fixture_book):
+    """A Mermaid error in ciclo.en.mmd does not fail the Spanish build that
+    renders it on the side; the English build reports it, file and line."""
+    book = fixture_book("diagrams")
+    book.edit("ciclo.en.mmd", "d --> m[Monitor]", "d --> m{Monitor]")
+    run = book.sphinx("html", diagram_languages=["es", "en"])
+    assert run.returncode == 0, run.output
+    assert len(renders(book)) == 2
+    run = book.sphinx("html", language="en", diagram_languages=["es", "en"])
+    assert run.returncode != 0
+    assert "ciclo.en.mmd:3: ERROR: Mermaid syntax error" in run.output, run.output
+
+
 @pytest.mark.parametrize("name, old, new, where, line_in_diagram", [
     ("ciclo.mmd", "d --> m[Monitorizar]", "d --> m{Monitorizar]", "ciclo.mmd:3", 3),
     ("index.md", "a[Datos] --> b[Modelo]", "a[Datos --> b[Modelo]", "index.md:11", 2),
