@@ -4,9 +4,9 @@ The EPUB is highlighted in Pygments' ``none`` style (the default of Sphinx's
 ``epub`` theme): its style sheet gives no token a colour, a weight or a
 slant.  The ``<span class="n">`` that Pygments writes around every token
 then change nothing a reader sees, yet they are most of the elements of a
-chapter with code (1,400 of the 2,277 in "Ejemplo de principio a fin"),
+chapter with code (1,837 of the 2,277 in "Ejemplo de principio a fin"),
 and every reading system lays out each one and Ace by DAISY checks the
-contrast of each one (a fifth of its time on this book).
+contrast of each one (a seventh of its CPU time on this book).
 
 With such a style, the EPUB builder writes each block as one run of text.
 Lexing is unchanged (a block that does not lex still warns, as in the
