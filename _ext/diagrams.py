@@ -20,9 +20,10 @@ for HTML, PNG for EPUB (Mermaid's SVG is not valid EPUB content), PDF for
 LaTeX.  When a run builds several editions (``diagram_languages``, which
 `make` sets), the first build that starts the browser renders the other
 editions' diagrams too (``x.<lang>.mmd``), so that a whole build starts
-Chromium and loads Mermaid once.  A post-transform then replaces each diagram by an ordinary image, so
-the builders copy, list and describe it like any other picture.  A Mermaid
-syntax error or a missing Chromium stops the build with the file and line.
+Chromium and loads Mermaid once.  A post-transform then replaces each
+diagram by an ordinary image, so the builders copy, list and describe it
+like any other picture.  A Mermaid syntax error or a missing Chromium stops
+the build with the file and line.
 """
 
 from __future__ import annotations
